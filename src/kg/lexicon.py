@@ -1,0 +1,319 @@
+"""The extractor's knowledge, loaded from data: SKOS vocabularies and TSV tables.
+
+Everything the extractor knows about titles, bodies, awards, triggers, honorifics,
+family names and provinces comes from ``ontology/*.ttl`` and ``data/*``; this module
+turns those files into :class:`PhraseMatcher` tries over tone-insensitive token keys.
+Adding a title is an edit to ``ontology/posts.ttl``, never to code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+import importlib.util
+from pathlib import Path
+from typing import Generic, TypeVar
+
+import pyoxigraph as ox
+
+from .text import nfc, syllable_key
+
+KG = "https://w3id.org/vnkg/ontology#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+T = TypeVar("T")
+
+# Tokens: words (letters/digits, with inner & ' - joining "GD&ĐT", "LĐ-TB&XH") or one
+# punctuation character. Offsets index the sentence string.
+TOKEN = re.compile(r"\w+(?:[&'’]\w+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    key: str
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def word(self) -> bool:
+        return self.text[:1].isalnum()
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    return [
+        Token(m.group(), m.start() + offset, m.end() + offset, syllable_key(m.group()))
+        for m in TOKEN.finditer(text)
+    ]
+
+
+def token_keys(text: str) -> tuple[str, ...]:
+    return tuple(syllable_key(m.group()) for m in TOKEN.finditer(nfc(text)))
+
+
+class PhraseMatcher(Generic[T]):
+    """Longest-match lookup of phrases over token keys (case and tone-placement blind)."""
+
+    def __init__(self) -> None:
+        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = defaultdict(list)
+
+    def add(self, phrase: str | tuple[str, ...], value: T) -> None:
+        keys = token_keys(phrase) if isinstance(phrase, str) else phrase
+        if not keys:
+            return
+        bucket = self._by_first[keys[0]]
+        if any(k == keys for k, _ in bucket):
+            return  # first entry wins: a prefLabel beats a later altLabel
+        bucket.append((keys, value))
+        bucket.sort(key=lambda kv: -len(kv[0]))
+
+    def match(self, tokens: list[Token], i: int) -> tuple[int, T] | None:
+        """The longest phrase starting at token ``i``: (number of tokens, value)."""
+        if i >= len(tokens):
+            return None
+        for keys, value in self._by_first.get(tokens[i].key, ()):
+            n = len(keys)
+            if i + n <= len(tokens) and all(
+                tokens[i + j].key == keys[j] for j in range(1, n)
+            ):
+                return n, value
+        return None
+
+    def __contains__(self, phrase: str) -> bool:
+        keys = token_keys(phrase)
+        return any(k == keys for k, _ in self._by_first.get(keys[0] if keys else "", ()))
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_first.values())
+
+
+@dataclass(frozen=True)
+class Post:
+    iri: str
+    label_vi: str
+    label_en: str
+    implied_body_head: str | None = None
+    no_body: bool = False
+    default_body: str | None = None
+    fused_body: str | None = None  # "Tỉnh ủy viên" -> "Tỉnh ủy"
+
+
+@dataclass(frozen=True)
+class BodyType:
+    iri: str
+    label_vi: str
+    label_en: str
+    kind: str  # PartyBody, StateBody, OtherBody, Event
+    standalone: bool
+    needs_name: bool
+
+
+@dataclass(frozen=True)
+class AwardType:
+    iri: str
+    label_vi: str
+    label_en: str
+    top: bool
+
+
+@dataclass(frozen=True)
+class Province:
+    name: str
+    type: str  # "tỉnh" or "thành phố"
+    period: str  # before, after, both
+    successor: str | None
+
+
+@dataclass
+class Lexicon:
+    posts: PhraseMatcher[Post] = field(default_factory=PhraseMatcher)
+    body_types: PhraseMatcher[BodyType] = field(default_factory=PhraseMatcher)
+    awards: PhraseMatcher[AwardType] = field(default_factory=PhraseMatcher)
+    triggers: PhraseMatcher[tuple[str, str]] = field(default_factory=PhraseMatcher)
+    cues: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    localities: PhraseMatcher[Province] = field(default_factory=PhraseMatcher)
+    place_words: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    documents: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    surnames: frozenset[str] = frozenset()
+    stopwords: frozenset[str] = frozenset()
+    post_by_iri: dict[str, Post] = field(default_factory=dict)
+    body_type_by_iri: dict[str, BodyType] = field(default_factory=dict)
+    award_by_iri: dict[str, AwardType] = field(default_factory=dict)
+    provinces: dict[str, Province] = field(default_factory=dict)
+
+    @property
+    def no_break(self) -> frozenset[str]:
+        """Tokens after which a full stop does not end a sentence ("TP.", "PGS.")."""
+        return frozenset(a for a in self.abbreviations if a.endswith("."))
+
+    def expand(self, text: str) -> str:
+        """Expand whole-word abbreviations ("UBND tỉnh" -> "Ủy ban nhân dân tỉnh")."""
+        return _abbrev_re(tuple(self.abbreviations)).sub(
+            lambda m: self.abbreviations.get(m.group(0), m.group(0)), text
+        )
+
+
+@lru_cache(maxsize=4)
+def _abbrev_re(abbrs: tuple[str, ...]) -> re.Pattern[str]:
+    alts = "|".join(re.escape(a) for a in sorted(abbrs, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alts})(?!\w)")
+
+
+# --- file access ---------------------------------------------------------------------------
+
+
+def resource_dir(name: str) -> Path:
+    """The ``ontology``, ``data`` or ``viz`` folder: the checkout's, or the installed copy."""
+    checkout = Path(__file__).resolve().parents[2] / name
+    if (checkout / ".." / "pyproject.toml").exists() and checkout.is_dir():
+        return checkout
+    package = {"ontology": "kg.ontology", "data": "kg.data", "viz": "kg.viz_assets"}[name]
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(f"kg resource folder {name!r} is not installed")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _tsv(path: Path) -> Iterator[list[str]]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield [c.strip() for c in nfc(line).split("\t")]
+
+
+def _skos(path: Path) -> dict[str, dict[str, list[ox.Literal | ox.NamedNode]]]:
+    """Concepts of a SKOS file: IRI -> predicate -> objects (pyoxigraph parses fast)."""
+    out: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    with path.open("rb") as fh:
+        for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+            out[t.subject.value][t.predicate.value].append(t.object)
+    return out
+
+
+def _label(props: dict, pred: str, lang: str) -> list[str]:
+    return [
+        nfc(o.value)
+        for o in props.get(pred, [])
+        if isinstance(o, ox.Literal) and o.language == lang
+    ]
+
+
+def _flag(props: dict, name: str) -> bool:
+    return any(o.value == "true" for o in props.get(KG + name, []))
+
+
+def _first(props: dict, name: str) -> str | None:
+    vals = props.get(KG + name, [])
+    return nfc(vals[0].value) if vals else None
+
+
+def _with_abbreviations(label: str, abbreviations: dict[str, str]) -> Iterable[str]:
+    """The label, and the label with each expansion it contains written as its abbreviation."""
+    yield label
+    for abbr, expansion in abbreviations.items():
+        if abbr.endswith(".") or len(expansion.split()) < 2:
+            continue
+        pattern = re.compile(rf"(?<!\w){re.escape(expansion)}(?!\w)", re.IGNORECASE)
+        if pattern.search(label):
+            yield pattern.sub(abbr, label)
+
+
+def load_lexicon(ontology_dir: Path | None = None, data_dir: Path | None = None) -> Lexicon:
+    return _load(str(ontology_dir or resource_dir("ontology")), str(data_dir or resource_dir("data")))
+
+
+@lru_cache(maxsize=2)
+def _load(ontology_dir: str, data_dir: str) -> Lexicon:
+    onto, data = Path(ontology_dir), Path(data_dir)
+    lex = Lexicon()
+    lex.abbreviations = {row[0]: row[1] for row in _tsv(data / "abbreviations.tsv")}
+    expandable = {a: e for a, e in lex.abbreviations.items() if not a.endswith(".")}
+
+    for iri, props in _skos(onto / "posts.ttl").items():
+        vi = _label(props, SKOS + "prefLabel", "vi")
+        if not vi or SKOS + "inScheme" not in props:
+            continue
+        post = Post(
+            iri=iri,
+            label_vi=vi[0],
+            label_en=(_label(props, SKOS + "prefLabel", "en") or [vi[0]])[0],
+            implied_body_head=_first(props, "impliedBodyHead"),
+            no_body=_flag(props, "noBody"),
+            default_body=_first(props, "defaultBody"),
+            fused_body=_first(props, "fusedBody"),
+        )
+        lex.post_by_iri[iri] = post
+        for label in vi + _label(props, SKOS + "altLabel", "vi"):
+            for variant in _with_abbreviations(label, expandable):
+                lex.posts.add(variant, post)
+
+    for iri, props in _skos(onto / "bodies.ttl").items():
+        vi = _label(props, SKOS + "prefLabel", "vi")
+        if not vi or SKOS + "inScheme" not in props:
+            continue
+        kinds = props.get(KG + "bodyKind", [])
+        bt = BodyType(
+            iri=iri,
+            label_vi=vi[0],
+            label_en=(_label(props, SKOS + "prefLabel", "en") or [vi[0]])[0],
+            kind=kinds[0].value.rsplit("#", 1)[-1] if kinds else "OtherBody",
+            standalone=_flag(props, "standalone"),
+            needs_name=_flag(props, "needsName"),
+        )
+        lex.body_type_by_iri[iri] = bt
+        for label in vi + _label(props, SKOS + "altLabel", "vi"):
+            for variant in _with_abbreviations(label, expandable):
+                lex.body_types.add(variant, bt)
+
+    for iri, props in _skos(onto / "awards.ttl").items():
+        vi = _label(props, SKOS + "prefLabel", "vi")
+        if not vi or SKOS + "inScheme" not in props:
+            continue
+        aw = AwardType(
+            iri=iri,
+            label_vi=vi[0],
+            label_en=(_label(props, SKOS + "prefLabel", "en") or [vi[0]])[0],
+            top=SKOS + "topConceptOf" in props,
+        )
+        lex.award_by_iri[iri] = aw
+        for label in vi + _label(props, SKOS + "altLabel", "vi"):
+            lex.awards.add(label, aw)
+
+    for row in _tsv(data / "triggers.tsv"):
+        lex.triggers.add(row[1], (row[0], row[2]))
+    for row in _tsv(data / "person_cues.tsv"):
+        lex.cues.add(row[0], row[1])
+    lex.surnames = frozenset(
+        syllable_key(line.strip())
+        for line in (data / "surnames.txt").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+    if (data / "stopwords.txt").exists():
+        lex.stopwords = frozenset(
+            " ".join(token_keys(line))
+            for line in (data / "stopwords.txt").read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")
+        )
+    for row in _tsv(data / "provinces.tsv"):
+        row += [""] * (5 - len(row))
+        prov = Province(row[0], row[1], row[2], row[3] or None)
+        lex.provinces[row[0]] = prov
+        for name in [row[0], *filter(None, row[4].split("|"))]:
+            lex.localities.add(name, prov)
+    for row in _tsv(data / "countries.tsv"):
+        row += [""] * (2 - len(row))
+        country = Province(row[0], "quốc gia", "both", None)
+        for name in [row[0], *filter(None, row[1].split("|"))]:
+            lex.localities.add(name, country)
+    for row in _tsv(data / "place_words.tsv"):
+        lex.place_words.add(row[0], row[1])
+    for row in _tsv(data / "documents.tsv"):
+        lex.documents.add(row[0], row[1])
+    return lex

@@ -37,21 +37,18 @@ class Token:
     start: int
     end: int
     key: str
-
-    @property
-    def cap(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def word(self) -> bool:
-        return self.text[:1].isalnum()
+    cap: bool = False  # starts with an upper-case letter
+    word: bool = False  # a word (letters/digits), not punctuation
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    return [
-        Token(m.group(), m.start() + offset, m.end() + offset, syllable_key(m.group()))
-        for m in TOKEN.finditer(text)
-    ]
+    out = []
+    for m in TOKEN.finditer(text):
+        t = m.group()
+        first = t[0]
+        out.append(Token(t, m.start() + offset, m.end() + offset, syllable_key(t),
+                         first.isupper(), first.isalnum()))
+    return out
 
 
 def token_keys(text: str) -> tuple[str, ...]:
@@ -78,7 +75,10 @@ class PhraseMatcher(Generic[T]):
         """The longest phrase starting at token ``i``: (number of tokens, value)."""
         if i >= len(tokens):
             return None
-        for keys, value in self._by_first.get(tokens[i].key, ()):
+        bucket = self._by_first.get(tokens[i].key)
+        if not bucket:
+            return None
+        for keys, value in bucket:
             n = len(keys)
             if i + n <= len(tokens) and all(
                 tokens[i + j].key == keys[j] for j in range(1, n)

@@ -52,6 +52,12 @@ class Tagger:
             lex.localities.match(toks, k) or lex.body_types.match(toks, k) or lex.posts.match(toks, k)
         )
 
+    def _opens_body(self, toks: list[Token], k: int) -> bool:
+        """A body name starts at k. One-word heads that are also given names ("Khoa",
+        "Trường", "Đoàn") only count when written as an abbreviation."""
+        m = self.lex.body_types.match(toks, k)
+        return bool(m) and (m[0] > 1 or (toks[k].text.isupper() and len(toks[k].text) > 1))
+
     def is_stop(self, toks: list[Token], k: int) -> bool:
         stops = self.lex.stopwords
         if toks[k].key in stops:
@@ -68,6 +74,9 @@ class Tagger:
         pw = self.lex.place_words.match(toks, k)
         if not pw:
             return None
+        body = self.lex.body_types.match(toks, k)
+        if body and body[0] > pw[0]:
+            return None  # "Tỉnh ủy", "Thành ủy": a body, not a place word
         end = k + pw[0]
         if end < len(toks) and toks[end].text == ".":
             end += 1
@@ -234,7 +243,7 @@ class Tagger:
                 k = i + 1
                 while (
                     k < n and k - i < MAX_NAME_TOKENS and toks[k].cap and toks[k].word
-                    and not lex.posts.match(toks, k) and not lex.body_types.match(toks, k)
+                    and not lex.posts.match(toks, k) and not self._opens_body(toks, k)
                     and not lex.cues.match(toks, k)
                 ):
                     k += 1

@@ -1,0 +1,279 @@
+"""`kg`: the command line, a thin layer over the library (every command calls one
+function a researcher can import)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .articles import ReadError
+from .extract.facts import EXPORT_FIELDS
+from .query import format_table, run, run_saved, safe_cell, saved_queries
+from .store import FORMATS, Store, StoreBusy, StoreError, default_store_path
+
+STORE_HELP = "Store directory (default: $KG_STORE or ./kg-data)."
+
+
+def store_option(f):
+    return click.option("--store", "store_path", type=click.Path(file_okay=False),
+                        envvar="KG_STORE", default=None, help=STORE_HELP)(f)
+
+
+def wait_option(f):
+    return click.option("--wait", type=float, default=0.0, show_default=True,
+                        help="Seconds to wait when another process holds the store.")(f)
+
+
+def open_store(path: str | None, *, write: bool = False, wait: float = 0.0) -> Store:
+    try:
+        return Store.open(path or default_store_path(), write=write, wait=wait)
+    except (StoreBusy, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class ErrorSink:
+    """Prints each read error as one line on stderr as it happens."""
+
+    def __init__(self) -> None:
+        self.errors: list[ReadError] = []
+
+    def append(self, err: ReadError) -> None:
+        self.errors.append(err)
+        click.echo(f"error: {err}", err=True)
+
+
+def _finish(errors: list[ReadError], what: str) -> None:
+    if errors:
+        click.echo(f"{len(errors)} input(s) failed; {what}", err=True)
+        sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """A knowledge graph of Vietnamese organisations and officials, from news articles.
+
+    \b
+    Typical session:
+      kg ingest data/samples            # articles -> facts -> RDF in ./kg-data
+      kg stats                          # what the store holds
+      kg query --saved person-career --param name="pham duc tien"
+      kg viz -o graph.html              # interactive graph, opens offline
+      kg export --format nquads -o kg.nq
+
+    Inputs are files in the article format (line 1: ' date YYYY-MM-DD Title', a blank
+    line, paragraphs), directories of them (recursive), JSON Lines (id, title, text,
+    date, url, source) or '-' for standard input.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "tsv"]), default="jsonl",
+              show_default=True, help="Output format of the facts table.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="Write to a file instead of standard output.")
+@click.option("--jobs", "-j", type=int, default=1, show_default=True,
+              help="Worker processes for extraction.")
+def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
+    """Extract facts from articles, without touching the store.
+
+    One row per fact with the columns article, relation, person, post, body, giver,
+    award, recipient, resolution, event, date, sentence, start, end, confidence
+    (then sentence_index, post_id, extractor). start/end index the article text
+    (title, blank line, body). Score against a gold file:
+
+    \b
+      kg extract DIR --format jsonl > pred.jsonl
+      python ../shared/eval/score.py ../shared/eval/gold-dev.jsonl pred.jsonl
+    """
+    from .pipeline import iter_facts
+
+    sink = ErrorSink()
+    writer = None
+    if fmt in {"csv", "tsv"}:
+        writer = csv.DictWriter(output, fieldnames=EXPORT_FIELDS, lineterminator="\n",
+                                delimiter="," if fmt == "csv" else "\t")
+        writer.writeheader()
+    for fact in iter_facts(paths, jobs=jobs, errors=sink):  # type: ignore[arg-type]
+        row = fact.row()
+        if writer is not None:
+            writer.writerow({k: safe_cell(str(v)) for k, v in row.items()})
+        else:
+            output.write(json.dumps(row, ensure_ascii=False) + "\n")
+    output.flush()
+    _finish(sink.errors, "the other articles were extracted")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@store_option
+@wait_option
+@click.option("--jobs", "-j", type=int, default=1, show_default=True,
+              help="Worker processes for extraction (one writer).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar (default: on when stderr is a terminal).")
+def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
+           progress: bool | None) -> None:
+    """Read articles, extract facts and store them as RDF (one named graph per article).
+
+    Re-ingesting an article replaces its graph, so running the same ingest twice
+    leaves the store unchanged. Bad files are reported one line each and skipped;
+    the exit code is 1 when any input failed.
+    """
+    from .articles import iter_files
+    from .pipeline import ingest as run_ingest
+
+    show = sys.stderr.isatty() if progress is None else progress
+    total = sum(1 for p in paths if not Path(p).is_dir()) + sum(
+        sum(1 for _ in iter_files(Path(p))) for p in paths if Path(p).is_dir())
+    bar = click.progressbar(length=total, label="ingest", file=sys.stderr) if show else None
+
+    def tick(item) -> None:
+        if isinstance(item, ReadError):
+            click.echo(f"\nerror: {item}" if show else f"error: {item}", err=True)
+        if bar is not None:
+            bar.update(1)
+
+    with open_store(store_path, write=True, wait=wait) as store:
+        report = run_ingest(paths, store, jobs=jobs, progress=tick)
+    if bar is not None:
+        bar.render_finish()
+    click.echo(report.summary(), err=True)
+    _finish(report.errors, "the other articles were ingested")
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file_", type=click.File("r", encoding="utf-8"),
+              help="Read the query from a .rq file.")
+@click.option("--saved", help="Run a saved query by name (see --list).")
+@click.option("--param", "-p", multiple=True, metavar="NAME=VALUE",
+              help="Parameter of a saved query, e.g. -p name='Phạm Đức Tiến'.")
+@click.option("--list", "list_", is_flag=True, help="List the saved queries and exit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]),
+              default="table", show_default=True,
+              help="table is aligned text; json is SPARQL 1.1 Query Results JSON.")
+@store_option
+@wait_option
+def query(sparql: str | None, file_, saved: str | None, param: tuple[str, ...], list_: bool,
+          fmt: str, store_path: str | None, wait: float) -> None:
+    """Run SPARQL over the store (the default graph is the union of all articles).
+
+    \b
+      kg query 'SELECT ?name WHERE { ?p a foaf:Person ; foaf:name ?name } LIMIT 5'
+      kg query -f my-query.rq --format csv > out.csv
+      kg query --saved body-roster -p name="ubnd tinh nghe an"
+
+    The usual prefixes (kg, org, prov, skos, foaf, schema, dcterms, rdfs, xsd, time)
+    are predeclared.
+    """
+    if list_:
+        for q in saved_queries().values():
+            params = " ".join(f"{k}=..." for k in q.params)
+            click.echo(f"{q.name:<20} {q.description}" + (f"  [{params}]" if params else ""))
+        return
+    params = {}
+    for p in param:
+        if "=" not in p:
+            raise click.BadParameter(f"expected NAME=VALUE, got {p!r}", param_hint="--param")
+        k, v = p.split("=", 1)
+        params[k] = v
+    sources = [s for s in (sparql, file_, saved) if s]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one of: a SPARQL string, -f FILE, --saved NAME")
+    with open_store(store_path, wait=wait) as store:
+        try:
+            result = run_saved(store, saved, params) if saved else run(
+                store, file_.read() if file_ else sparql, params)
+        except (KeyError, ValueError) as exc:
+            raise click.ClickException(str(exc).strip('"')) from None
+        except SyntaxError as exc:
+            raise click.ClickException(f"SPARQL syntax error: {exc}") from None
+    if isinstance(result, bool):
+        click.echo("true" if result else "false")
+    elif isinstance(result, list):
+        import pyoxigraph as ox
+
+        sys.stdout.buffer.write(ox.serialize(result, format=ox.RdfFormat.TURTLE))
+    else:
+        click.echo(format_table(result, fmt))
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(sorted(FORMATS)), default="nquads",
+              show_default=True,
+              help="nquads/trig keep one graph per article; turtle/jsonld write the union.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="-",
+              help="Output file (default: standard output).")
+@store_option
+@wait_option
+def export(fmt: str, output: str, store_path: str | None, wait: float) -> None:
+    """Export the whole store as RDF."""
+    with open_store(store_path, wait=wait) as store:
+        if output == "-":
+            store.dump(sys.stdout.buffer, fmt)
+            sys.stdout.buffer.flush()
+        else:
+            store.dump(output, fmt)
+            click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@store_option
+@wait_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def stats(store_path: str | None, wait: float, fmt: str) -> None:
+    """Counts per class and per relation."""
+    from .stats import store_stats
+
+    with open_store(store_path, wait=wait) as store:
+        s = store_stats(store)
+    if fmt == "json":
+        click.echo(json.dumps(s, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"store: {s['store']}\nquads: {s['quads']}\narticles: {s['articles']}\n")
+    from .query import aligned
+
+    click.echo(aligned(["class", "count"], [[k, str(v)] for k, v in s["classes"].items()]))
+    click.echo()
+    click.echo(aligned(["relation", "facts", "articles"],
+                       [[k, str(v["facts"]), str(v["articles"])] for k, v in s["relations"].items()]))
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default="graph.html",
+              show_default=True, help="The HTML file to write.")
+@click.option("--focus", help="Centre on a person or body (accent-blind: 'pham duc tien').")
+@click.option("--depth", type=int, default=2, show_default=True,
+              help="Hops around the focus.")
+@click.option("--type", "types", help="Node types to keep: person,body,event,award,resolution.")
+@click.option("--since", help="Keep facts dated on or after YYYY-MM-DD.")
+@click.option("--until", help="Keep facts dated on or before YYYY-MM-DD.")
+@click.option("--max-nodes", type=int, default=1500, show_default=True,
+              help="Keep the most central nodes above this size (the page says what was left out).")
+@store_option
+@wait_option
+def viz(output: str, focus: str | None, depth: int, types: str | None, since: str | None,
+        until: str | None, max_nodes: int, store_path: str | None, wait: float) -> None:
+    """Write an interactive graph (one self-contained HTML file; works offline)."""
+    from .viz import render
+
+    with open_store(store_path, wait=wait) as store:
+        try:
+            info = render(store, output, focus=focus, depth=depth,
+                          types=set(types.split(",")) if types else None,
+                          since=since, until=until, max_nodes=max_nodes)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"wrote {output}: {info}", err=True)
+
+
+if __name__ == "__main__":
+    main()

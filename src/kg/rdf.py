@@ -1,0 +1,315 @@
+"""Facts to RDF quads on the ontology's terms: one named graph per article.
+
+The model (see docs/ontology.md):
+
+* person holds post in body: an ``org:Membership`` (member, organization, role = the SKOS
+  post concept) plus the ``org:memberOf`` shortcut;
+* elections, appointments, dismissals: ``kg:Election``/``kg:Appointment``/``kg:Dismissal``
+  events pointing at the membership they start or end;
+* chairs: a ``kg:Meeting`` (``schema:Event``) with ``kg:chairedBy``;
+* awards: an n-ary ``kg:AwardConferral`` (giver, award type, recipient);
+* adopts: a ``kg:Resolution`` with ``kg:adoptedBy``;
+* every fact: a ``kg:Attestation`` (``prov:Entity``) with the evidence sentence, offsets,
+  confidence and extractor version, ``prov:wasDerivedFrom`` the article.
+
+IRIs of persons, bodies, memberships and resolutions are stable across articles (made
+from normalised keys), so the same membership seen in two articles is one node with two
+attestations, each in its article's graph.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from .articles import Article
+from .extract.facts import MEMBERSHIP_RELATIONS, Fact
+from .lexicon import KG, Lexicon, load_lexicon
+from .text import fold, key, slug
+
+BASE = "https://w3id.org/vnkg/"
+ID = BASE + "id/"
+GRAPH = BASE + "graph/"
+VOCABULARY_GRAPH = ox.NamedNode(GRAPH + "vocabulary")
+
+NS = {
+    "kg": KG,
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "time": "http://www.w3.org/2006/time#",
+    "post": BASE + "post/",
+    "id": ID,
+}
+
+
+def term(curie: str) -> ox.NamedNode:
+    prefix, local = curie.split(":", 1)
+    return ox.NamedNode(NS[prefix] + local)
+
+
+A = term("rdf:type")
+LABEL = term("rdfs:label")
+DERIVED = term("prov:wasDerivedFrom")
+XSD_DATE = term("xsd:date")
+XSD_INT = term("xsd:integer")
+XSD_DEC = term("xsd:decimal")
+
+STATUS = {"holds": "kg:Current", "held": "kg:Former", "elected": "kg:Current",
+          "appointed": "kg:Current", "dismissed": "kg:Former"}
+EVENT_CLASS = {"elected": "kg:Election", "appointed": "kg:Appointment",
+               "dismissed": "kg:Dismissal"}
+BODY_CLASS = {"PartyBody": "kg:PartyBody", "StateBody": "kg:StateBody",
+              "OtherBody": "kg:OtherBody", "Event": "kg:Congress"}
+
+
+def graph_iri(article_id: str) -> ox.NamedNode:
+    return ox.NamedNode(GRAPH + _safe(article_id))
+
+
+def article_iri(article_id: str) -> ox.NamedNode:
+    return ox.NamedNode(ID + "article/" + _safe(article_id))
+
+
+def _safe(s: str) -> str:
+    """An IRI path segment from an article id (ids are file stems, mostly ASCII)."""
+    out = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "-" for c in s)
+    return out if out == s else f"{slug(s)}-{_digest(s)[:6]}"
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
+
+
+def person_iri(name: str) -> ox.NamedNode:
+    k = key(name)
+    return ox.NamedNode(f"{ID}person/{slug(name)}-{_digest(k)[:6]}")
+
+
+def body_key(label: str, lex: Lexicon) -> str:
+    """Identity key of a body: abbreviations expanded, tone and case blind."""
+    return key(lex.expand(label))
+
+
+def body_iri(label: str, lex: Lexicon) -> ox.NamedNode:
+    k = body_key(label, lex)
+    return ox.NamedNode(f"{ID}body/{slug(lex.expand(label))}-{_digest(k)[:6]}")
+
+
+def vi(text: str) -> ox.Literal:
+    return ox.Literal(text, language="vi")
+
+
+def lit(value: object) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=term("xsd:boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=XSD_INT)
+    if isinstance(value, float):
+        return ox.Literal(f"{value:.3f}", datatype=XSD_DEC)
+    return ox.Literal(str(value))
+
+
+class Mapper:
+    """Turns one article and its facts into the quads of the article's named graph."""
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lex = lexicon or load_lexicon()
+
+    def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
+        g = graph_iri(article.id)
+        art = article_iri(article.id)
+        out: list[ox.Quad] = []
+
+        def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+            out.append(ox.Quad(s, p, o, g))
+
+        self._article(add, art, article)
+        seen_nodes: set[str] = set()
+        n_facts = 0
+        for n, f in enumerate(facts):
+            node = self._fact_node(add, f, art, seen_nodes)
+            if node is None:
+                continue
+            n_facts += 1
+            att = ox.NamedNode(f"{art.value}/fact/{n}")
+            add(att, A, term("kg:Attestation"))
+            add(att, A, term("prov:Entity"))
+            add(att, term("kg:relation"), lit(f.relation))
+            add(att, term("kg:asserts"), node)
+            add(att, DERIVED, art)
+            add(att, term("kg:evidence"), vi(f.sentence))
+            add(att, term("kg:sentenceIndex"), lit(f.sentence_index))
+            add(att, term("kg:start"), lit(f.start))
+            add(att, term("kg:end"), lit(f.end))
+            add(att, term("kg:confidence"), lit(round(f.confidence, 3)))
+            add(att, term("kg:extractor"), lit(f.extractor))
+            if f.post:
+                add(att, term("kg:postAsWritten"), vi(f.post))
+            if f.body:
+                add(att, term("kg:bodyAsWritten"), vi(f.body))
+        add(art, term("kg:factCount"), lit(n_facts))
+        return out
+
+    # --- pieces ------------------------------------------------------------------------
+
+    def _article(self, add, art: ox.NamedNode, a: Article) -> None:
+        add(art, A, term("kg:Article"))
+        add(art, A, term("prov:Entity"))
+        add(art, A, term("schema:NewsArticle"))
+        add(art, term("dcterms:identifier"), lit(a.id))
+        add(art, term("dcterms:title"), vi(a.title))
+        if a.date:
+            add(art, term("dcterms:date"), ox.Literal(a.date, datatype=XSD_DATE))
+        if a.url:
+            add(art, term("schema:url"), ox.Literal(a.url, datatype=term("xsd:anyURI")))
+        if a.source:
+            add(art, term("dcterms:source"), lit(a.source))
+
+    def _person(self, add, name: str, seen: set[str]) -> ox.NamedNode:
+        p = person_iri(name)
+        if p.value not in seen:
+            seen.add(p.value)
+            add(p, A, term("foaf:Person"))
+            add(p, A, term("schema:Person"))
+            add(p, term("foaf:name"), vi(name))
+            add(p, LABEL, vi(name))
+            add(p, term("kg:nameKey"), lit(key(name)))
+            add(p, term("kg:searchKey"), lit(fold(name)))
+        return p
+
+    def _body(self, add, label: str, seen: set[str], kind: str | None = None) -> ox.NamedNode:
+        b = body_iri(label, self.lex)
+        if b.value not in seen:
+            seen.add(b.value)
+            if kind is None:
+                from .lexicon import tokenize
+
+                m = self.lex.body_types.match(tokenize(label), 0)
+                bt = m[1] if m else None
+                kind = bt.kind if bt else "OtherBody"
+                if bt:
+                    add(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
+            add(b, A, term("org:Organization"))
+            add(b, A, term(BODY_CLASS.get(kind, "kg:OtherBody")))
+            add(b, LABEL, vi(label))
+            add(b, term("skos:prefLabel"), vi(label))
+            add(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
+            add(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
+        return b
+
+    def _fact_node(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode | None:
+        if f.relation == "mentions":
+            p = self._person(add, f.person, seen)
+            add(p, DERIVED, art)
+            return p
+        if f.relation in MEMBERSHIP_RELATIONS:
+            return self._membership(add, f, art, seen)
+        if f.relation == "chairs":
+            p = self._person(add, f.person, seen)
+            meeting = ox.NamedNode(f"{art.value}/meeting/{f.sentence_index}")
+            add(meeting, A, term("kg:Meeting"))
+            add(meeting, A, term("schema:Event"))
+            add(meeting, LABEL, vi(f.event or f.sentence[:80]))
+            add(meeting, term("kg:chairedBy"), p)
+            add(meeting, DERIVED, art)
+            if f.date:
+                add(meeting, term("schema:startDate"), ox.Literal(f.date, datatype=XSD_DATE))
+            return meeting
+        if f.relation == "awards":
+            conf = ox.NamedNode(f"{ID}conferral/{_digest(f.article, f.award, f.recipient)[:16]}")
+            add(conf, A, term("kg:AwardConferral"))
+            add(conf, term("kg:awardLabel"), vi(f.award))
+            m = self.lex.awards.match(_tok(f.award), 0)
+            if m:
+                add(conf, term("kg:awardType"), ox.NamedNode(m[1].iri))
+            if f.giver:
+                add(conf, term("kg:giver"), self._body(add, f.giver, seen))
+            add(conf, term("kg:recipient"), self._recipient(add, f.recipient, seen))
+            add(conf, DERIVED, art)
+            if f.date:
+                add(conf, term("dcterms:date"), ox.Literal(f.date, datatype=XSD_DATE))
+            return conf
+        if f.relation == "adopts":
+            res = ox.NamedNode(f"{ID}resolution/{slug(f.resolution)}-{_digest(key(f.resolution))[:6]}")
+            add(res, A, term("kg:Resolution"))
+            add(res, LABEL, vi(f.resolution))
+            add(res, term("kg:adoptedBy"), self._body(add, f.body, seen))
+            add(res, DERIVED, art)
+            return res
+        return None
+
+    def _recipient(self, add, label: str, seen: set[str]) -> ox.NamedNode:
+        words = label.split()
+        if 2 <= len(words) <= 5 and all(w[:1].isupper() for w in words) and \
+                not self.lex.body_types.match(_tok(label), 0):
+            return self._person(add, label, seen)
+        if self.lex.body_types.match(_tok(label), 0):
+            return self._body(add, label, seen)
+        node = ox.NamedNode(f"{ID}collective/{slug(label)}-{_digest(key(label))[:6]}")
+        if node.value not in seen:
+            seen.add(node.value)
+            add(node, A, term("kg:Collective"))
+            add(node, A, term("foaf:Group"))
+            add(node, LABEL, vi(label))
+        return node
+
+    def _membership(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode:
+        p = self._person(add, f.person, seen)
+        post = self.lex.post_by_iri.get(f.post_id)
+        body_label = f.body or (post.default_body if post and post.default_body else "")
+        role = ox.NamedNode(f.post_id) if f.post_id else ox.NamedNode(
+            f"{BASE}post/{slug(f.post)}")
+        b = self._body(add, body_label, seen) if body_label else None
+        m = ox.NamedNode(
+            f"{ID}membership/{_digest(p.value, role.value, b.value if b else '')[:16]}")
+        if m.value not in seen:
+            seen.add(m.value)
+            add(m, A, term("org:Membership"))
+            add(m, term("org:member"), p)
+            add(m, term("org:role"), role)
+            if b is not None:
+                add(m, term("org:organization"), b)
+                add(p, term("org:memberOf"), b)
+            label = f"{f.person} – {f.post}" + (f" {body_label}" if body_label else "")
+            add(m, LABEL, vi(label))
+        add(m, term("kg:status"), term(STATUS[f.relation]))
+        add(m, DERIVED, art)
+        if f.date:
+            add(m, term("kg:attestedOn"), ox.Literal(f.date, datatype=XSD_DATE))
+        if f.relation in EVENT_CLASS:
+            ev = ox.NamedNode(f"{art.value}/event/{f.relation}/{_digest(m.value)[:10]}")
+            add(ev, A, term(EVENT_CLASS[f.relation]))
+            add(ev, A, term("schema:Event"))
+            add(ev, term("kg:membership"), m)
+            add(ev, term("kg:person"), p)
+            add(ev, DERIVED, art)
+            if f.date:
+                add(ev, term("schema:startDate"), ox.Literal(f.date, datatype=XSD_DATE))
+            add(m, term("kg:acquiredBy" if f.relation != "dismissed" else "kg:endedBy"), ev)
+        return m
+
+
+def _tok(text: str):
+    from .lexicon import tokenize
+
+    return tokenize(text)
+
+
+def vocabulary_quads(lex: Lexicon | None = None) -> Iterator[ox.Quad]:
+    """The SKOS vocabularies and the ontology, for the store's vocabulary graph."""
+    from .lexicon import resource_dir
+
+    for path in sorted(resource_dir("ontology").glob("*.ttl")):
+        with path.open("rb") as fh:
+            for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
+                yield ox.Quad(t.subject, t.predicate, t.object, VOCABULARY_GRAPH)

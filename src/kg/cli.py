@@ -4,6 +4,7 @@ function a researcher can import)."""
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import sys
 from pathlib import Path
@@ -33,6 +34,56 @@ def open_store(path: str | None, *, write: bool = False, wait: float = 0.0) -> S
     try:
         return Store.open(path or default_store_path(), write=write, wait=wait)
     except (StoreBusy, StoreError) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def endpoint_options(write: bool = False):
+    """--endpoint (and, for writing, --update-endpoint/--graph-store) plus --auth, handed
+    to the command as one ``remote`` dict (None when no endpoint is given)."""
+
+    def decorate(f):
+        @functools.wraps(f)
+        def wrapper(*args, endpoint: str | None, auth: str | None,
+                    update_endpoint: str | None = None, graph_store: str | None = None,
+                    **kwargs):
+            remote = None
+            if endpoint:
+                remote = {"endpoint": endpoint, "update_endpoint": update_endpoint,
+                          "graph_store": graph_store}
+                if auth:
+                    user, _, password = auth.partition(":")
+                    remote["auth"] = (user, password)
+            return f(*args, remote=remote, **kwargs)
+
+        opts = [click.option("--endpoint", envvar="KG_ENDPOINT", metavar="URL",
+                             help="Use a SPARQL 1.1 server instead of the embedded store "
+                                  "(e.g. http://127.0.0.1:7878/query).")]
+        if write:
+            opts += [click.option("--update-endpoint", metavar="URL",
+                                  help="SPARQL Update URL (default: .../update beside a "
+                                       ".../query endpoint, else the endpoint itself)."),
+                     click.option("--graph-store", metavar="URL",
+                                  help="Write through the Graph Store HTTP Protocol "
+                                       "(PUT ?graph=) at this URL instead of SPARQL Update.")]
+        opts.append(click.option("--auth", envvar="KG_ENDPOINT_AUTH", metavar="USER:PASSWORD",
+                                 help="HTTP digest/basic credentials (better: $KG_ENDPOINT_AUTH)."))
+        for opt in reversed(opts):
+            wrapper = opt(wrapper)
+        return wrapper
+
+    return decorate
+
+
+def open_any(store_path: str | None, remote: dict | None, *, write: bool = False,
+             wait: float = 0.0):
+    """The embedded store, or the remote server when --endpoint was given."""
+    if not remote:
+        return open_store(store_path, write=write, wait=wait)
+    from .remote import RemoteStore
+
+    try:
+        return RemoteStore.open(**remote)
+    except StoreError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -118,13 +169,15 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
               help="Worker processes for extraction (one writer).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
+@endpoint_options(write=True)
 def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
-           progress: bool | None) -> None:
+           progress: bool | None, remote: dict | None) -> None:
     """Read articles, extract facts and store them as RDF (one named graph per article).
 
     Re-ingesting an article replaces its graph, so running the same ingest twice
     leaves the store unchanged. Bad files are reported one line each and skipped;
-    the exit code is 1 when any input failed.
+    the exit code is 1 when any input failed. With --endpoint the graphs go to a
+    SPARQL 1.1 server (SPARQL Update, or the Graph Store Protocol with --graph-store).
     """
     from .articles import iter_files
     from .pipeline import ingest as run_ingest
@@ -140,8 +193,11 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
         if bar is not None:
             bar.update(1)
 
-    with open_store(store_path, write=True, wait=wait) as store:
-        report = run_ingest(paths, store, jobs=jobs, progress=tick)
+    with open_any(store_path, remote, write=True, wait=wait) as store:
+        try:
+            report = run_ingest(paths, store, jobs=jobs, progress=tick)
+        except StoreError as exc:  # a remote server refused a write
+            raise click.ClickException(str(exc)) from None
     if bar is not None:
         bar.render_finish()
     click.echo(report.summary(), err=True)
@@ -161,8 +217,9 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
               help="table is aligned text; json is SPARQL 1.1 Query Results JSON.")
 @store_option
 @wait_option
+@endpoint_options()
 def query(sparql: str | None, file_, saved: str | None, param: tuple[str, ...], list_: bool,
-          fmt: str, store_path: str | None, wait: float) -> None:
+          fmt: str, store_path: str | None, wait: float, remote: dict | None) -> None:
     """Run SPARQL over the store (the default graph is the union of all articles).
 
     \b
@@ -171,7 +228,7 @@ def query(sparql: str | None, file_, saved: str | None, param: tuple[str, ...], 
       kg query --saved body-roster -p name="ubnd tinh nghe an"
 
     The usual prefixes (kg, org, prov, skos, foaf, schema, dcterms, rdfs, xsd, time)
-    are predeclared.
+    are predeclared. --endpoint URL asks a SPARQL 1.1 server instead.
     """
     if list_:
         for q in saved_queries().values():
@@ -187,10 +244,12 @@ def query(sparql: str | None, file_, saved: str | None, param: tuple[str, ...], 
     sources = [s for s in (sparql, file_, saved) if s]
     if len(sources) != 1:
         raise click.UsageError("give exactly one of: a SPARQL string, -f FILE, --saved NAME")
-    with open_store(store_path, wait=wait) as store:
+    with open_any(store_path, remote, wait=wait) as store:
         try:
             result = run_saved(store, saved, params) if saved else run(
                 store, file_.read() if file_ else sparql, params)
+        except StoreError as exc:  # the remote server refused the query
+            raise click.ClickException(str(exc)) from None
         except (KeyError, ValueError) as exc:
             raise click.ClickException(str(exc).strip('"')) from None
         except SyntaxError as exc:
@@ -213,9 +272,11 @@ def query(sparql: str | None, file_, saved: str | None, param: tuple[str, ...], 
               help="Output file (default: standard output).")
 @store_option
 @wait_option
-def export(fmt: str, output: str, store_path: str | None, wait: float) -> None:
-    """Export the whole store as RDF."""
-    with open_store(store_path, wait=wait) as store:
+@endpoint_options()
+def export(fmt: str, output: str, store_path: str | None, wait: float,
+           remote: dict | None) -> None:
+    """Export the whole store (or a SPARQL server's kg graphs, --endpoint) as RDF."""
+    with open_any(store_path, remote, wait=wait) as store:
         if output == "-":
             store.dump(sys.stdout.buffer, fmt)
             sys.stdout.buffer.flush()
@@ -273,6 +334,48 @@ def viz(output: str, focus: str | None, depth: int, types: str | None, since: st
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"wrote {output}: {info}", err=True)
+
+
+@main.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to bind (loopback unless you mean to share it).")
+@click.option("--port", type=int, default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--timeout", type=float, default=10.0, show_default=True,
+              help="Seconds a query may run before it is cut (503).")
+@click.option("--max-rows", type=int, default=10_000, show_default=True,
+              help="Row (or triple) cap of one answer, said in the X-KG-Row-Limit header.")
+@click.option("--workers", type=int, default=2, show_default=True,
+              help="Query worker processes (each holds a read-only store handle).")
+@click.option("--max-body", type=int, default=1 << 20, show_default=True,
+              help="Largest request body in bytes (413 above).")
+@click.option("--verbose", "-v", is_flag=True, help="Log each request on stderr.")
+def serve(store_path: str | None, host: str, port: int, timeout: float, max_rows: int,
+          workers: int, max_body: int, verbose: bool) -> None:
+    """Serve the store read-only as a SPARQL 1.1 endpoint at /sparql.
+
+    \b
+      kg serve --port 8000
+      curl -H 'Accept: text/csv' 'http://127.0.0.1:8000/sparql' \\
+           --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 5'
+
+    Also: / (the explorer page), /queries (the saved queries; /queries/NAME?param=...
+    runs one). Updates are refused. The server holds a reader lock: `kg ingest` into
+    the same store waits until the server stops.
+    """
+    from .server import make_server
+    from .server import serve as run_server
+
+    path = store_path or str(default_store_path())
+    try:
+        server = make_server(path, host, port, timeout=timeout, max_rows=max_rows,
+                             max_body=max_body, workers=workers, verbose=verbose)
+    except (StoreBusy, StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    h, p = server.server_address[:2]
+    click.echo(f"SPARQL endpoint at http://{h}:{p}/sparql (store {path}; "
+               f"timeout {timeout:g} s, max {max_rows} rows); Ctrl-C stops", err=True)
+    run_server(server)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 import importlib.util
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 import pyoxigraph as ox
 
@@ -31,8 +31,9 @@ T = TypeVar("T")
 TOKEN = re.compile(r"\w+(?:[&'’]\w+)*|[^\w\s]", re.UNICODE)
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token of a sentence; offsets index the article text."""
+
     text: str
     start: int
     end: int
@@ -43,11 +44,12 @@ class Token:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     out = []
+    append = out.append
     for m in TOKEN.finditer(text):
         t = m.group()
         first = t[0]
-        out.append(Token(t, m.start() + offset, m.end() + offset, syllable_key(t),
-                         first.isupper(), first.isalnum()))
+        a, b = m.span()
+        append(Token(t, a + offset, b + offset, syllable_key(t), first.isupper(), first.isalnum()))
     return out
 
 
@@ -55,43 +57,74 @@ def token_keys(text: str) -> tuple[str, ...]:
     return tuple(syllable_key(m.group()) for m in TOKEN.finditer(nfc(text)))
 
 
+_END = ""  # trie key under which a node stores its phrase's value (never a token key)
+
+
 class PhraseMatcher(Generic[T]):
-    """Longest-match lookup of phrases over token keys (case and tone-placement blind)."""
+    """Longest-match lookup of phrases over token keys (case and tone-placement blind).
+
+    A trie of token keys: a match costs one dict lookup per token of the phrase found,
+    whatever the size of the vocabulary.
+    """
 
     def __init__(self) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], T]]] = defaultdict(list)
+        self._root: dict[str, dict] = {}
+        self._size = 0
 
     def add(self, phrase: str | tuple[str, ...], value: T) -> None:
         keys = token_keys(phrase) if isinstance(phrase, str) else phrase
         if not keys:
             return
-        bucket = self._by_first[keys[0]]
-        if any(k == keys for k, _ in bucket):
+        node = self._root
+        for k in keys:
+            node = node.setdefault(k, {})
+        if _END in node:
             return  # first entry wins: a prefLabel beats a later altLabel
-        bucket.append((keys, value))
-        bucket.sort(key=lambda kv: -len(kv[0]))
+        node[_END] = value
+        self._size += 1
 
     def match(self, tokens: list[Token], i: int) -> tuple[int, T] | None:
         """The longest phrase starting at token ``i``: (number of tokens, value)."""
         if i >= len(tokens):
             return None
-        bucket = self._by_first.get(tokens[i].key)
-        if not bucket:
+        node = self._root.get(tokens[i].key)
+        if node is None:
             return None
-        for keys, value in bucket:
-            n = len(keys)
-            if i + n <= len(tokens) and all(
-                tokens[i + j].key == keys[j] for j in range(1, n)
-            ):
-                return n, value
-        return None
+        best = (1, node[_END]) if _END in node else None
+        j, n = i + 1, len(tokens)
+        while j < n:
+            node = node.get(tokens[j].key)
+            if node is None:
+                break
+            j += 1
+            if _END in node:
+                best = (j - i, node[_END])
+        return best
+
+    def match_all(self, tokens: list[Token], i: int) -> list[tuple[int, T]]:
+        """Every phrase starting at token ``i``, shortest first."""
+        out: list[tuple[int, T]] = []
+        node: dict | None = self._root
+        j, n = i, len(tokens)
+        while j < n and node is not None:
+            node = node.get(tokens[j].key)
+            j += 1
+            if node is not None and _END in node:
+                out.append((j - i, node[_END]))
+        return out
+
+    def starts(self, key: str) -> bool:
+        """Whether some phrase begins with the token key ``key``."""
+        return key in self._root
 
     def __contains__(self, phrase: str) -> bool:
-        keys = token_keys(phrase)
-        return any(k == keys for k, _ in self._by_first.get(keys[0] if keys else "", ()))
+        node: dict | None = self._root
+        for k in token_keys(phrase):
+            node = node.get(k) if node is not None else None
+        return node is not None and _END in node
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_first.values())
+        return self._size
 
 
 @dataclass(frozen=True)
@@ -141,6 +174,8 @@ class Lexicon:
     localities: PhraseMatcher[Province] = field(default_factory=PhraseMatcher)
     place_words: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
     documents: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    landmarks: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    credits: frozenset[str] = frozenset()
     abbreviations: dict[str, str] = field(default_factory=dict)
     surnames: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
@@ -186,6 +221,17 @@ def _tsv(path: Path) -> Iterator[list[str]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             yield [c.strip() for c in nfc(line).split("\t")]
+
+
+def _lines(path: Path) -> frozenset[str]:
+    """Phrases of a one-per-line word list, as keys ("" lines and # comments skipped)."""
+    if not path.exists():
+        return frozenset()
+    return frozenset(
+        " ".join(token_keys(line))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 def _skos(path: Path) -> dict[str, dict[str, list[ox.Literal | ox.NamedNode]]]:
@@ -316,4 +362,8 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
         lex.place_words.add(row[0], row[1])
     for row in _tsv(data / "documents.tsv"):
         lex.documents.add(row[0], row[1])
+    lex.credits = _lines(data / "credit_words.txt")
+    if (data / "landmark_words.tsv").exists():
+        for row in _tsv(data / "landmark_words.tsv"):
+            lex.landmarks.add(row[0], row[1])
     return lex

@@ -6,11 +6,13 @@ worker processes while this process stays the only writer.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing as mp
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -18,6 +20,9 @@ from .articles import Article, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
 from .store import Store
+
+if TYPE_CHECKING:
+    from .remote import RemoteStore
 
 BATCH = 64
 
@@ -58,25 +63,34 @@ def _worker() -> tuple[Extractor, Mapper]:
     return _WORKER
 
 
-def process_article(article: Article) -> tuple[Article, list[Fact], bytes]:
-    """Extract and map one article; the quads travel as N-Quads bytes between processes."""
+def _extract_map(article: Article, rdf: bool = True
+                 ) -> tuple[list[Fact], list[ox.Quad]] | ReadError:
+    """Extract (and with ``rdf``, map) one article; a bug on one article becomes an
+    error line, not a stopped batch."""
     ex, mapper = _worker()
-    facts = ex.extract(article)
-    quads = mapper.quads(article, facts)
+    try:
+        facts = ex.extract(article)
+        return facts, mapper.quads(article, facts) if rdf else []
+    except Exception as exc:  # noqa: BLE001 - reported with the article, batch goes on
+        return ReadError(article.source or article.id,
+                         f"extraction failed ({type(exc).__name__}: {exc}); please report it")
+
+
+def process_article(article: Article, rdf: bool = True
+                    ) -> tuple[Article, list[Fact], bytes] | ReadError:
+    """Worker-side step; the quads travel as N-Quads bytes between processes."""
+    done = _extract_map(article, rdf)
+    if isinstance(done, ReadError):
+        return done
+    facts, quads = done
     return article, facts, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
 
 
-def _process_local(article: Article) -> tuple[Article, list[Fact], list[ox.Quad]]:
-    ex, mapper = _worker()
-    facts = ex.extract(article)
-    return article, facts, mapper.quads(article, facts)
-
-
 def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
-              errors: list[ReadError] | None = None
+              errors: list[ReadError] | None = None, rdf: bool = True
               ) -> Iterator[tuple[Article, list[Fact], list[ox.Quad]]]:
-    """Articles through extraction and mapping, in input order; read errors are
-    collected into ``errors`` and skipped."""
+    """Articles through extraction and mapping, in input order; read and extraction
+    errors are collected into ``errors`` and skipped."""
     errors = errors if errors is not None else []
 
     def articles() -> Iterator[Article]:
@@ -87,36 +101,36 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
                 yield it
 
     if jobs <= 1:
-        yield from map(_process_local, articles())
+        for article in articles():
+            done = _extract_map(article, rdf)
+            if isinstance(done, ReadError):
+                errors.append(done)
+            else:
+                yield article, *done
         return
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs) as pool:
-        for article, facts, data in pool.imap(process_article, articles(), chunksize=8):
+        work = functools.partial(process_article, rdf=rdf)
+        for done in pool.imap(work, articles(), chunksize=8):
+            if isinstance(done, ReadError):
+                errors.append(done)
+                continue
+            article, facts, data = done
             yield article, facts, list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
 def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
                errors: list[ReadError] | None = None) -> Iterator[Fact]:
     """Facts of every article under ``paths`` (no store involved)."""
-    errors = errors if errors is not None else []
-    items = read_paths(paths)
-    if jobs <= 1:
-        ex = _worker()[0]
-        for it in items:
-            if isinstance(it, ReadError):
-                errors.append(it)
-            else:
-                yield from ex.extract(it)
-        return
-    for _, facts, _ in extracted(items, jobs, errors):
+    for _, facts, _ in extracted(read_paths(paths), jobs, errors, rdf=False):
         yield from facts
 
 
-def ingest(paths: Iterable[str | Path], store: Store, *, jobs: int = 1,
+def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int = 1,
            progress: Callable[[Article | ReadError], None] | None = None,
            batch: int = BATCH) -> IngestReport:
-    """Ingest articles into ``store`` (opened for writing); one named graph per article,
-    replaced when the article comes again."""
+    """Ingest articles into ``store`` (opened for writing; an embedded Store or a
+    kg.remote.RemoteStore); one named graph per article, replaced when it comes again."""
     report = IngestReport(triples_before=len(store))
     started = time.perf_counter()
     store.replace_graph(VOCABULARY_GRAPH, vocabulary_quads())
@@ -137,7 +151,7 @@ def ingest(paths: Iterable[str | Path], store: Store, *, jobs: int = 1,
             pending = []
     if pending:
         report.quads_written += store.replace_articles(pending)
-    store.db.flush()
+    store.flush()
     report.triples_after = len(store)
     report.seconds = time.perf_counter() - started
     return report

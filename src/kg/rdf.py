@@ -3,10 +3,16 @@
 The model (see docs/ontology.md):
 
 * person holds post in body: an ``org:Membership`` (member, organization, role = the SKOS
-  post concept) plus the ``org:memberOf`` shortcut;
+  post concept) plus the ``org:memberOf`` shortcut (and ``org:headOf`` for the head posts
+  listed in ``data/head_posts.txt``); every holding is also a ``kg:Occupancy`` (holder,
+  status, the ``org:Post`` seat it fills), which is all there is when no body is named;
+* body hierarchy: ``org:subOrganizationOf`` where the name shows it ("Ban Thường vụ Tỉnh
+  ủy X" within "Tỉnh ủy X", "Sở Y tế tỉnh X" within "UBND tỉnh X"), and the 2025
+  provincial mergers as ``org:ChangeEvent`` (predecessor -> successor body);
 * elections, appointments, dismissals: ``kg:Election``/``kg:Appointment``/``kg:Dismissal``
   events pointing at the membership they start or end;
-* chairs: a ``kg:Meeting`` (``schema:Event``) with ``kg:chairedBy``;
+* chairs: a ``kg:Meeting`` (``schema:Event``) with ``kg:chairedBy``; a congress
+  ("Đại hội ...") is a ``kg:Congress`` event, ``schema:organizer`` the body it names;
 * awards: an n-ary ``kg:AwardConferral`` (giver, award type, recipient);
 * adopts: a ``kg:Resolution`` with ``kg:adoptedBy``;
 * every fact: a ``kg:Attestation`` (``prov:Entity``) with the evidence sentence, offsets,
@@ -20,14 +26,16 @@ attestations, each in its article's graph.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import pyoxigraph as ox
 
 from .articles import Article
 from .extract.facts import MEMBERSHIP_RELATIONS, Fact
 from .lexicon import KG, Lexicon, load_lexicon
-from .text import fold, key, slug
+from .text import fold, key, slug, syllable_key
 
 BASE = "https://w3id.org/vnkg/"
 ID = BASE + "id/"
@@ -68,6 +76,8 @@ STATUS = {"holds": "kg:Current", "held": "kg:Former", "elected": "kg:Current",
           "appointed": "kg:Current", "dismissed": "kg:Former"}
 EVENT_CLASS = {"elected": "kg:Election", "appointed": "kg:Appointment",
                "dismissed": "kg:Dismissal"}
+EVENT_LABEL = {"elected": "Bầu", "appointed": "Bổ nhiệm", "dismissed": "Thôi giữ chức"}
+MERGER_DATE = "2025-07-01"  # the 34 provinces took effect on 1 July 2025
 BODY_CLASS = {"PartyBody": "kg:PartyBody", "StateBody": "kg:StateBody",
               "OtherBody": "kg:OtherBody", "Event": "kg:Congress"}
 
@@ -124,6 +134,7 @@ class Mapper:
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lex = lexicon or load_lexicon()
+        self.heads = head_posts()
 
     def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
         g = graph_iri(article.id)
@@ -187,24 +198,53 @@ class Mapper:
             add(p, term("kg:searchKey"), lit(fold(name)))
         return p
 
-    def _body(self, add, label: str, seen: set[str], kind: str | None = None) -> ox.NamedNode:
+    def _body(self, add, label: str, seen: set[str]) -> ox.NamedNode:
         b = body_iri(label, self.lex)
-        if b.value not in seen:
-            seen.add(b.value)
-            if kind is None:
-                from .lexicon import tokenize
-
-                m = self.lex.body_types.match(tokenize(label), 0)
-                bt = m[1] if m else None
-                kind = bt.kind if bt else "OtherBody"
-                if bt:
-                    add(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
+        if b.value in seen:
+            return b
+        seen.add(b.value)
+        toks = _tok(label)
+        m = self.lex.body_types.match(toks, 0)
+        bt = m[1] if m else None
+        kind = bt.kind if bt else "OtherBody"
+        if bt:
+            add(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
+        if kind == "Event":
+            # a congress is an event, not an organisation; it adopts resolutions
+            add(b, A, term("kg:Congress"))
+            add(b, A, term("schema:Event"))
+        else:
             add(b, A, term("org:Organization"))
             add(b, A, term(BODY_CLASS.get(kind, "kg:OtherBody")))
-            add(b, LABEL, vi(label))
-            add(b, term("skos:prefLabel"), vi(label))
-            add(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
-            add(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
+        add(b, LABEL, vi(label))
+        add(b, term("skos:prefLabel"), vi(label))
+        add(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
+        add(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
+        if kind == "Event":
+            organizer = _organizer(label, toks, self.lex)
+            if organizer:
+                add(b, term("schema:organizer"), self._body(add, organizer, seen))
+            return b
+        parent = parent_body(label, self.lex)
+        if parent:
+            add(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
+        change = successor_body(label, self.lex)
+        if change:
+            successor, province = change
+            s_node = self._body(add, successor, seen)
+            ev = ox.NamedNode(
+                f"{ID}change/merger-2025/{_digest(body_key(successor, self.lex))[:12]}")
+            if ev.value not in seen:
+                seen.add(ev.value)
+                add(ev, A, term("org:ChangeEvent"))
+                add(ev, LABEL, vi(f"Sắp xếp đơn vị hành chính cấp tỉnh 2025: {successor}"))
+                add(ev, LABEL, ox.Literal(f"2025 provincial merger: {successor}", language="en"))
+                add(ev, term("dcterms:date"), ox.Literal(MERGER_DATE, datatype=XSD_DATE))
+                add(ev, term("org:resultingOrganization"), s_node)
+                add(s_node, term("org:resultedFrom"), ev)
+            add(ev, term("org:originalOrganization"), b)
+            add(b, term("org:changedBy"), ev)
+            add(b, term("kg:province"), vi(province))
         return b
 
     def _fact_node(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode | None:
@@ -240,7 +280,8 @@ class Mapper:
                 add(conf, term("dcterms:date"), ox.Literal(f.date, datatype=XSD_DATE))
             return conf
         if f.relation == "adopts":
-            res = ox.NamedNode(f"{ID}resolution/{slug(f.resolution)}-{_digest(key(f.resolution))[:6]}")
+            res = ox.NamedNode(
+                f"{ID}resolution/{slug(f.resolution)}-{_digest(key(f.resolution))[:6]}")
             add(res, A, term("kg:Resolution"))
             add(res, LABEL, vi(f.resolution))
             add(res, term("kg:adoptedBy"), self._body(add, f.body, seen))
@@ -269,17 +310,32 @@ class Mapper:
         body_label = f.body or (post.default_body if post and post.default_body else "")
         role = ox.NamedNode(f.post_id) if f.post_id else ox.NamedNode(
             f"{BASE}post/{slug(f.post)}")
+        post_label = post.label_vi if post else f.post
         b = self._body(add, body_label, seen) if body_label else None
         m = ox.NamedNode(
             f"{ID}membership/{_digest(p.value, role.value, b.value if b else '')[:16]}")
         if m.value not in seen:
             seen.add(m.value)
-            add(m, A, term("org:Membership"))
-            add(m, term("org:member"), p)
-            add(m, term("org:role"), role)
+            # the seat: one per (post, body); without a body, one per (post, person)
+            seat = ox.NamedNode(f"{ID}post/{_digest(role.value, b.value if b else p.value)[:16]}")
+            add(seat, A, term("org:Post"))
+            add(seat, term("org:role"), role)
+            add(seat, LABEL, vi(f"{post_label} {body_label}" if body_label else post_label))
+            add(p, term("org:holds"), seat)
+            add(m, A, term("kg:Occupancy"))
+            add(m, term("kg:holder"), p)
+            add(m, term("kg:post"), seat)
             if b is not None:
+                add(seat, term("org:postIn"), b)
+                add(m, A, term("org:Membership"))
+                add(m, term("org:member"), p)
+                add(m, term("org:role"), role)
                 add(m, term("org:organization"), b)
                 add(p, term("org:memberOf"), b)
+                if role.value in self.heads:
+                    add(p, term("org:headOf"), b)
+                if body_kind(body_label, self.lex) == "Event":
+                    add(b, A, term("org:Organization"))  # a congress acting as a body
             label = f"{f.person} – {f.post}" + (f" {body_label}" if body_label else "")
             add(m, LABEL, vi(label))
         add(m, term("kg:status"), term(STATUS[f.relation]))
@@ -290,6 +346,7 @@ class Mapper:
             ev = ox.NamedNode(f"{art.value}/event/{f.relation}/{_digest(m.value)[:10]}")
             add(ev, A, term(EVENT_CLASS[f.relation]))
             add(ev, A, term("schema:Event"))
+            add(ev, LABEL, vi(f"{EVENT_LABEL[f.relation]}: {label}"))
             add(ev, term("kg:membership"), m)
             add(ev, term("kg:person"), p)
             add(ev, DERIVED, art)
@@ -305,11 +362,140 @@ def _tok(text: str):
     return tokenize(text)
 
 
+@lru_cache(maxsize=1)
+def head_posts() -> frozenset[str]:
+    """IRIs of the post concepts whose holder heads the body (``data/head_posts.txt``)."""
+    from .lexicon import resource_dir
+
+    path = resource_dir("data") / "head_posts.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    out = set()
+    for line in lines:
+        line = line.split("#", 1)[0].strip()
+        if line:
+            out.add(line.replace("post:", BASE + "post/", 1) if line.startswith("post:") else line)
+    return frozenset(out)
+
+
+def body_kind(label: str, lex: Lexicon) -> str | None:
+    m = lex.body_types.match(_tok(label), 0)
+    return m[1].kind if m else None
+
+
+# Body types that contain other bodies named after them ("Ban Tổ chức Tỉnh ủy X").
+CONTAINER_TYPES = frozenset(BASE + "body-type/" + t for t in (
+    "tinh-uy", "thanh-uy", "huyen-uy", "dang-uy", "dang-bo", "ban-chap-hanh",
+    "ban-chap-hanh-trung-uong", "quoc-hoi", "chinh-phu", "uy-ban-nhan-dan",
+    "hoi-dong-nhan-dan", "bo", "tong-cuc", "cuc", "so", "ban", "vien-han-lam", "dai-hoc",
+    "hoc-vien", "bo-tu-lenh", "quan-khu", "cong-an", "toa-an", "vien-kiem-sat",
+    "mat-tran-to-quoc", "cong-ty", "ngan-hang", "tong-lien-doan-lao-dong-viet-nam",
+    "bo-quoc-phong", "uy-ban-kiem-tra",
+))
+# National bodies: the name stops with the type ("Quốc hội", not "Quốc hội tỉnh X").
+NATIONAL_TYPES = frozenset(BASE + "body-type/" + t for t in (
+    "quoc-hoi", "chinh-phu", "bo-chinh-tri", "ban-bi-thu", "ban-chap-hanh-trung-uong",
+    "uy-ban-thuong-vu-quoc-hoi", "quoc-vu-vien",
+))
+# Provincial departments: within the people's committee of their province.
+DEPARTMENT_TYPES = frozenset({BASE + "body-type/so"})
+LIST_WORDS = frozenset(syllable_key(w) for w in ("và", "với", "cùng", ",", ";", "&"))
+PLACE_WORDS = {tuple(syllable_key(w) for w in p.split()): p
+               for p in ("tỉnh", "thành phố", "TP", "TP.")}
+
+
+def parent_body(label: str, lex: Lexicon) -> str | None:
+    """The body a body's name says it belongs to, or None.
+
+    "Ban Thường vụ Tỉnh ủy Nghệ An" -> "Tỉnh ủy Nghệ An" (a container type named later
+    in the name); "Sở Y tế tỉnh Nghệ An" -> "UBND tỉnh Nghệ An" (a provincial
+    department). Names that list several bodies ("UBND và HĐND tỉnh") give None.
+    """
+    toks = _tok(label)
+    head = lex.body_types.match(toks, 0)
+    if not head or head[1].kind == "Event" or head[1].iri in NATIONAL_TYPES:
+        return None
+    for i in range(head[0], len(toks)):
+        if toks[i].key in LIST_WORDS and lex.body_types.match(toks, i + 1):
+            return None  # "X và Y": two bodies, not one within another
+        if not toks[i].cap:
+            continue
+        m = lex.body_types.match(toks, i)
+        if not m or m[1].iri not in CONTAINER_TYPES or m[1].iri == head[1].iri:
+            continue
+        if m[1].needs_name and i + m[0] >= len(toks):
+            continue
+        end = toks[i + m[0] - 1].end if m[1].iri in NATIONAL_TYPES else len(label)
+        return label[toks[i].start:end].strip(" .,;")
+    if head[1].iri in DEPARTMENT_TYPES:
+        place = _place(toks)
+        if place is not None:
+            return "UBND " + label[toks[place].start:].strip(" .,;")
+    return None
+
+
+def _place(toks) -> int | None:
+    """Index of the place word ("tỉnh", "thành phố", "TP") that opens a province name."""
+    for i in range(len(toks)):
+        for keys in PLACE_WORDS:
+            n = len(keys)
+            if tuple(t.key for t in toks[i:i + n]) == keys and i + n < len(toks) \
+                    and toks[i + n].cap:
+                return i
+    return None
+
+
+def successor_body(label: str, lex: Lexicon) -> tuple[str, str] | None:
+    """(successor body, old province) when a body's name names a province merged on
+    1 July 2025: "Tỉnh ủy Hà Giang" -> ("Tỉnh ủy Tuyên Quang", "Hà Giang");
+    "Sở Y tế tỉnh Bình Dương" -> ("Sở Y tế thành phố Hồ Chí Minh", "Bình Dương")."""
+    toks = _tok(label)
+    head = lex.body_types.match(toks, 0)
+    if not head or head[1].iri in NATIONAL_TYPES or head[1].kind == "Event":
+        return None
+    for i in range(head[0], len(toks)):
+        m = lex.localities.match(toks, i)
+        if not m:
+            continue
+        prov = m[1]
+        if prov.period != "before" or not prov.successor:
+            return None
+        new = lex.provinces.get(prov.successor)
+        city = new is not None and new.type == "thành phố"
+        end = toks[i + m[0] - 1].end
+        place = next((i - len(k) for k in PLACE_WORDS if i >= len(k) and tuple(
+            t.key for t in toks[i - len(k):i]) == k), None)
+        if place is not None:
+            word = "thành phố" if city else "tỉnh"
+            return f"{label[:toks[place].start]}{word} {prov.successor}{label[end:]}", prov.name
+        if i == head[0] and head[1].iri.endswith(("/tinh-uy", "/thanh-uy")):
+            organ = "Thành ủy" if city else "Tỉnh ủy"
+            return f"{organ} {prov.successor}{label[end:]}", prov.name
+        return None
+    return None
+
+
+def _organizer(label: str, toks, lex: Lexicon) -> str | None:
+    """The body that holds a congress: "Đại hội Đảng bộ xã X lần thứ I" -> "Đảng bộ xã X"."""
+    head = lex.body_types.match(toks, 0)
+    if not head or head[0] >= len(toks):
+        return None
+    i = head[0]
+    m = lex.body_types.match(toks, i)
+    if not m or m[1].kind == "Event":
+        return None
+    rest = label[toks[i].start:]
+    cut = re.search(r"\s+(lần thứ|khóa|khoá|nhiệm kỳ)\b", rest, re.IGNORECASE)
+    rest = (rest[:cut.start()] if cut else rest).strip(" .,;")
+    return rest if len(_tok(rest)) > m[0] or m[1].standalone else None
+
+
 def vocabulary_quads(lex: Lexicon | None = None) -> Iterator[ox.Quad]:
     """The SKOS vocabularies and the ontology, for the store's vocabulary graph."""
     from .lexicon import resource_dir
 
     for path in sorted(resource_dir("ontology").glob("*.ttl")):
+        if path.name == "shapes.ttl":  # constraints on the data, not part of it
+            continue
         with path.open("rb") as fh:
             for t in ox.parse(fh, format=ox.RdfFormat.TURTLE):
                 yield ox.Quad(t.subject, t.predicate, t.object, VOCABULARY_GRAPH)

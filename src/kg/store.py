@@ -91,6 +91,11 @@ class Store:
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
 
+    def flush(self) -> None:
+        """Make the writes so far durable (a no-op on a read-only handle)."""
+        if self.writable:
+            self.db.flush()
+
     def __enter__(self) -> Store:
         return self
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from functools import lru_cache
 
 # Combining tone marks and the digit each stands for in a syllable key.
 TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
@@ -25,6 +26,7 @@ def nfc(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def syllable_key(syllable: str) -> str:
     """A lower-case key for one syllable that ignores where the tone mark sits.
 

@@ -7,18 +7,35 @@ tokenize -> tag mentions -> validate persons -> relation patterns -> event patte
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from ..articles import Article
 from ..lexicon import Lexicon, Token, load_lexicon, tokenize
 from ..text import key, split_sentences
 from .events import EventFinder
-from .facts import EXPORT_FIELDS, EXTRACTOR_VERSION, RELATIONS, Fact
+from .facts import EXPORT_FIELDS, EXTRACTOR_VERSION, MEMBERSHIP_RELATIONS, RELATIONS, Fact
 from .mentions import Item, Tagger
 from .relations import RelationFinder
 
 __all__ = ["EXPORT_FIELDS", "EXTRACTOR_VERSION", "RELATIONS", "Extractor", "Fact", "extract"]
 
-CREDIT_MARKERS = {"ảnh", "nguồn", "theo", "video", "clip", "đồ họa", "đồ hoạ"}
+@dataclass
+class ArticleNames:
+    """What the whole article says about names, gathered before any fact is read:
+    full names (for short references written before or after them) and names of
+    places (so that "Hà Tiên" in "cho Hà Tiên" is not read as a person)."""
+
+    full: dict[str, str] = field(default_factory=dict)  # key -> name as first written
+    places: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    toks: list[Token]
+    items: list[Item]
 
 
 class Extractor:
@@ -34,17 +51,19 @@ class Extractor:
 
     def extract(self, article: Article) -> list[Fact]:
         text = article.text
-        sentences = split_sentences(text, self._no_break)
-        known: dict[str, str] = {}  # name key -> full name as first written
-        facts: list[Fact] = []
-        for si, (a, b) in enumerate(sentences):
+        spans = split_sentences(text, self._no_break)
+        sentences = []
+        for si, (a, b) in enumerate(spans):
             toks = tokenize(text[a:b], a)
-            if not toks:
-                continue
-            items = self.tagger.tag(toks)
-            self._validate_persons(items, toks, known, last=si == len(sentences) - 1)
+            if toks:
+                sentences.append(Sentence(si, a, b, toks, self.tagger.tag(toks)))
+        names = self._article_names(sentences)
+        facts: list[Fact] = []
+        for sent in sentences:
+            toks, items = sent.toks, sent.items
+            self._validate_persons(items, toks, names, last=sent.index == len(spans) - 1)
             base = {"article": article.id, "date": article.date or "",
-                    "sentence": text[a:b], "sentence_index": si}
+                    "sentence": text[sent.start:sent.end], "sentence_index": sent.index}
             for it in items:
                 if it.kind == "PERSON" and it.attrs.get("person"):
                     facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
@@ -62,43 +81,118 @@ class Extractor:
                     confidence=c.confidence, **base))
             for f in self.events.find(items, toks, text):
                 facts.append(Fact(**{**base, **f}))
-        return _dedupe(facts)
+        return _drop_partial(_dedupe(facts), self.lex)
 
-    def _validate_persons(self, items: list[Item], toks: list[Token], known: dict[str, str],
+    # --- persons -----------------------------------------------------------------------
+
+    def _article_names(self, sentences: list[Sentence]) -> ArticleNames:
+        names = ArticleNames()
+        surnames = self.lex.surnames
+        for sent in sentences:
+            toks, items = sent.toks, sent.items
+            for idx, it in enumerate(items):
+                if it.place:
+                    names.places.add(key(it.place))
+                if it.kind != "PERSON":
+                    continue
+                k = key(it.text)
+                if self._landmark_before(toks, it.i):
+                    names.places.add(k)
+                    continue
+                if toks[it.i].key not in surnames or self._is_credit(items, idx):
+                    continue
+                n = it.j - it.i
+                prev = items[idx - 1] if idx else None
+                cued = prev is not None and prev.kind in {"CUE", "TITLE"} and prev.j == it.i
+                if n >= 3 or (n == 2 and cued):
+                    names.full.setdefault(k, it.text)
+        for k in names.places:
+            names.full.pop(k, None)
+        for k in [k for k in names.full if self._short_ref(k, names.full)]:
+            del names.full[k]  # "bà Kim Ngân" is short for "Nguyễn Thị Kim Ngân"
+        return names
+
+    def _landmark_before(self, toks: list[Token], i: int) -> bool:
+        """Whether the name at token i follows a street, building or product word."""
+        for size in (1, 2, 3):
+            if i - size >= 0 and any(
+                n == size for n, _ in self.lex.landmarks.match_all(toks, i - size)
+            ):
+                return True
+        return False
+
+    def _is_credit(self, items: list[Item], idx: int) -> bool:
+        """ "Ảnh: Trí Dũng/TTXVN", "(Ảnh VGP/Nhật Bắc)": a name in a credit."""
+        credits = self.lex.credits
+        for k in range(idx - 1, max(-1, idx - 6), -1):
+            it = items[k]
+            k = key(it.text)
+            if k in credits or k.split(" ", 1)[0] in credits:
+                return True
+            if it.kind == "PUNCT" and it.text in {"/", ":", "-", "–", "(", ","}:
+                continue
+            if it.kind in {"PERSON", "PROPER"} or (it.kind == "WORD" and it.text.isupper()):
+                continue
+            return False
+        return False
+
+    def _validate_persons(self, items: list[Item], toks: list[Token], names: ArticleNames,
                           last: bool) -> None:
         """Decide which capitalised runs are people, and attach short references
-        ("ông Tiến") to the full name written earlier in the article."""
-        lex = self.lex
-        only_names = all(it.kind in {"PERSON", "PUNCT"} for it in items)
+        ("ông Tiến", "bà Kim Ngân") to the full name the article writes."""
+        only_names = all(it.kind in {"PERSON", "PUNCT", "PROPER"} for it in items)
         for idx, it in enumerate(items):
             if it.kind != "PERSON":
                 continue
-            prev = items[idx - 1] if idx else None
-            prev2 = items[idx - 2] if idx > 1 else None
-            if prev and prev.kind == "PUNCT" and prev2 and prev2.text.casefold() in CREDIT_MARKERS:
-                continue  # "Ảnh: Nhan Sáng"
-            if last and only_names:
-                continue  # a byline
-            n = it.j - it.i
-            cue = prev is not None and prev.kind in {"CUE", "TITLE"} and prev.j == it.i
-            if n == 1:
-                ref = self._short_ref(toks[it.i].key, known) if cue and prev.kind == "CUE" else None
-                if ref:
-                    it.attrs["person"] = ref
-                continue
-            nxt = items[idx + 1] if idx + 1 < len(items) else None
-            nxt2 = items[idx + 2] if idx + 2 < len(items) else None
-            appos = nxt is not None and nxt.text in {",", "-", "–", "("} and nxt2 is not None \
-                and nxt2.kind == "TITLE"
-            k = key(it.text)
-            surname = toks[it.i].key in lex.surnames
-            if cue or k in known or (surname and (n >= 3 or appos or n == 2)):
-                known.setdefault(k, it.text)
-                it.attrs["person"] = known[k]
+            if (last and only_names) or self._is_credit(items, idx) \
+                    or self._landmark_before(toks, it.i):
+                continue  # a byline, a photo credit, a street or a product
+            person = self._person_name(items, idx, toks, names)
+            if person:
+                it.attrs["person"] = person
+
+    def _person_name(self, items: list[Item], idx: int, toks: list[Token],
+                     names: ArticleNames) -> str | None:
+        it = items[idx]
+        n = it.j - it.i
+        k = key(it.text)
+        prev = items[idx - 1] if idx else None
+        honorific = prev is not None and prev.kind == "CUE" and prev.j == it.i
+        cue = prev is not None and prev.kind in {"CUE", "TITLE"} and prev.j == it.i
+        if k in names.places and not honorific:
+            return None
+        if k in names.full:
+            return names.full[k]
+        ref = self._short_ref(k, names.full)
+        if ref and (n >= 2 or honorific):
+            return ref
+        if n == 1:
+            return None
+        if toks[it.i].key not in self.lex.surnames:
+            if not cue or self._not_a_name(toks, it.i, it.j):
+                return None
+            return it.text
+        nxt = items[idx + 1] if idx + 1 < len(items) else None
+        nxt2 = items[idx + 2] if idx + 2 < len(items) else None
+        appos = nxt is not None and nxt.text in {",", "-", "–", "("} and nxt2 is not None \
+            and nxt2.kind == "TITLE"
+        if n >= 3 or cue or appos:
+            return it.text
+        return None
+
+    def _not_a_name(self, toks: list[Token], i: int, j: int) -> bool:
+        """A run holding a place or an acronym ("HLG Phú Thọ") is an organisation."""
+        return any(
+            (toks[k].text.isupper() and len(toks[k].text) > 1)
+            or (toks[k].cap and self.lex.localities.match(toks, k))
+            for k in range(i, j)
+        )
 
     @staticmethod
-    def _short_ref(given_key: str, known: dict[str, str]) -> str | None:
-        hits = {v for k, v in known.items() if k.rsplit(" ", 1)[-1] == given_key}
+    def _short_ref(k: str, full: dict[str, str]) -> str | None:
+        """The one full name that ends with the words ``k`` ("Tiến", "Kim Ngân")."""
+        tail = " " + k
+        hits = {v for f, v in full.items() if f.endswith(tail)}
         return hits.pop() if len(hits) == 1 else None
 
 
@@ -112,6 +206,28 @@ def _dedupe(facts: list[Fact]) -> list[Fact]:
                 out[seen[ident]] = f
             continue
         seen[ident] = len(out)
+        out.append(f)
+    return out
+
+
+def _drop_partial(facts: list[Fact], lex: Lexicon) -> list[Fact]:
+    """Keep one fact per person, post and relation where the article writes the body
+    once in full and elsewhere shortened or not at all ("Bộ trưởng X" in the headline,
+    "Bộ trưởng Bộ Tư pháp X" in the body): the shorter form names the same post."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    bodies: list[str] = []
+    for f in facts:
+        b = ""
+        if f.relation in MEMBERSHIP_RELATIONS:
+            b = f" {key(lex.expand(f.body))} " if f.body else " "
+            groups.setdefault((f.relation, f.person, key(f.post)), []).append(b)
+        bodies.append(b)
+    out = []
+    for f, b in zip(facts, bodies, strict=True):
+        if f.relation in MEMBERSHIP_RELATIONS:
+            others = groups[(f.relation, f.person, key(f.post))]
+            if any(o != b and b in o for o in others):
+                continue
         out.append(f)
     return out
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..lexicon import BodyType, Lexicon, Post, Token
+from ..text import syllable_key
 
 MAX_BODY_TOKENS = 24
 MAX_NAME_TOKENS = 6
+MAX_RUN_TOKENS = 9  # a name run may open with an organisation's name
 JOINERS = {"-", "–", "&"}
 
 
@@ -58,6 +60,34 @@ class Tagger:
         m = self.lex.body_types.match(toks, k)
         return bool(m) and (m[0] > 1 or (toks[k].text.isupper() and len(toks[k].text) > 1))
 
+    def cue_at(self, toks: list[Token], k: int) -> tuple[int, str] | None:
+        """A person cue at token k. A capitalised honorific right after a word is part of
+        a name, not a cue ("Lê Vĩnh Tân", "Vũ Thị Lan Anh")."""
+        m = self.lex.cues.match(toks, k)
+        if m and m[1] == "honorific" and toks[k].cap and k and toks[k - 1].word:
+            return None
+        return m
+
+    def person_split(self, toks: list[Token], a: int, b: int) -> int:
+        """Where a person's name starts inside the capitalised run [a, b) that may open
+        with the name of a place or body ("huyện Tương Dương Nguyễn Văn Hải"): the family
+        name leaving three name words, else four, else two; ``b`` when there is none."""
+        surnames = self.lex.surnames
+        for size in (3, 4, 2):
+            m = b - size
+            if m >= a and toks[m].key in surnames and self.starts_person(toks, m):
+                return m
+        return b
+
+    def cap_run_end(self, toks: list[Token], k: int, limit: int = 8) -> int:
+        """End of the run of capitalised words from k that are not titles or cues."""
+        n = len(toks)
+        e = k
+        while (e < n and e - k < limit and toks[e].cap and toks[e].word
+               and not self.lex.posts.match(toks, e) and not self.cue_at(toks, e)):
+            e += 1
+        return e
+
     def is_stop(self, toks: list[Token], k: int) -> bool:
         stops = self.lex.stopwords
         if toks[k].key in stops:
@@ -84,16 +114,14 @@ class Tagger:
         if m:
             name_end = end + m[0]
         else:
-            name_end = end
-            while (
-                name_end < len(toks)
-                and name_end - end < 4
-                and toks[name_end].cap
-                and toks[name_end].word
-                and not self.starts_person(toks, name_end)
-                and not self.lex.posts.match(toks, name_end)
-            ):
-                name_end += 1
+            run_end = self.cap_run_end(toks, end)
+            split = self.person_split(toks, end, run_end)
+            if split < run_end:  # a person follows the place's name
+                name_end = min(split, end + 4)
+            else:
+                name_end = end
+                while name_end < min(run_end, end + 4) and not self.starts_person(toks, name_end):
+                    name_end += 1
         if name_end == end:
             return end, "", _span(toks, k, end)
         return name_end, _span(toks, end, name_end), _span(toks, k, name_end)
@@ -126,12 +154,21 @@ class Tagger:
                 break
             if t.cap:
                 if (
-                    self.starts_person(toks, k)
-                    or self.lex.posts.match(toks, k)
-                    or self.lex.cues.match(toks, k)
+                    self.lex.posts.match(toks, k)
+                    or self.cue_at(toks, k)
                     or self.lex.triggers.match(toks, k)
                 ):
                     break
+                if self.starts_person(toks, k) or toks[k].key in self.lex.surnames:
+                    run_end = self.cap_run_end(toks, k)
+                    split = self.person_split(toks, k, run_end)
+                    if split == k or (split == run_end and self.starts_person(toks, k)):
+                        break
+                    k = split
+                    last_good, prev_name = k, True
+                    if split < run_end:
+                        break
+                    continue
                 k += 1
                 last_good, prev_name = k, True
                 continue
@@ -149,8 +186,9 @@ class Tagger:
                 r += 1
             if r < n and r > k and (
                 (toks[r].cap and toks[r].word and not self.starts_person(toks, r)
-                 and not self.lex.posts.match(toks, r) and not self.lex.cues.match(toks, r))
+                 and not self.lex.posts.match(toks, r) and not self.cue_at(toks, r))
                 or (self.lex.place_words.match(toks, r) and self._place_at(toks, r))
+                or self.lex.body_types.match(toks, r)
             ):
                 k = r
                 continue
@@ -187,7 +225,8 @@ class Tagger:
                 and not self.lex.posts.match(toks, j) and not self.lex.cues.match(toks, j)
                 and not (self.lex.localities.match(toks, j))
             )
-            if (bt is None or bt.needs_name) and named or place_here and self.lex.place_words.match(toks, j):
+            if ((bt is None or bt.needs_name) and (named or self._lower_name(toks, j))
+                    or place_here and self.lex.place_words.match(toks, j)):
                 end, place, place_full = self.body_end(toks, j)
                 if end > j:
                     return Item("BODY", j, end,
@@ -195,6 +234,18 @@ class Tagger:
                                 body_type=bt, place=place, place_full=place_full,
                                 attrs={"implied": True})
         return None
+
+    def _lower_name(self, toks: list[Token], j: int) -> bool:
+        """A body's name written in lower case after a fused title, up to a body or a
+        place: "Phó ban tuyên giáo thành ủy ...", "Trưởng đoàn đại biểu Quốc hội ..."."""
+        k = j
+        while k < len(toks) and k - j < 3 and toks[k].word and not toks[k].cap \
+                and not self.is_stop(toks, k):
+            k += 1
+            if k < len(toks) and (self.lex.body_types.match(toks, k)
+                                  or self.lex.place_words.match(toks, k)):
+                return True
+        return False
 
     # --- the pass ------------------------------------------------------------------------
 
@@ -221,7 +272,7 @@ class Tagger:
                 items.append(self._title(toks, i, post))
                 i = items[-1].j
                 continue
-            cue = lex.cues.match(toks, i)
+            cue = self.cue_at(toks, i)
             if cue and (cue[1] != "honorific" or (i + cue[0] < n and toks[i + cue[0]].cap)):
                 items.append(Item("CUE", i, i + cue[0], _span(toks, i, i + cue[0]),
                                   relation=cue[1]))
@@ -236,25 +287,53 @@ class Tagger:
                     continue
             place = self._place_at(toks, i) if t.cap else None
             if place:
-                items.append(Item("PLACE", i, place[0], place[2]))
+                items.append(Item("PLACE", i, place[0], place[2], place=place[1], place_full=place[2]))
                 i = place[0]
                 continue
             if t.cap:
-                k = i + 1
-                while (
-                    k < n and k - i < MAX_NAME_TOKENS and toks[k].cap and toks[k].word
-                    and not lex.posts.match(toks, k) and not self._opens_body(toks, k)
-                    and not lex.cues.match(toks, k)
-                ):
-                    k += 1
-                items.append(Item("PERSON", i, k, _span(toks, i, k)))
-                i = k
+                i = self._name_run(toks, i, items)
                 continue
             items.append(Item("WORD", i, i + 1, t.text))
             i += 1
         return items
 
+    def _name_run(self, toks: list[Token], i: int, items: list[Item]) -> int:
+        """Tag the capitalised run at token i as a candidate name (PERSON), splitting off
+        an organisation written before the name ("Phó Chủ tịch HLG Việt Nam Lê Thị Kim
+        Thanh": the run's head becomes the title's body). Returns where the run ends."""
+        lex = self.lex
+        n = len(toks)
+        k = i + 1
+        while k < n and k - i < MAX_RUN_TOKENS:
+            tk = toks[k]
+            if tk.text in JOINERS and k + 1 < n and tk.start == toks[k - 1].end \
+                    and toks[k + 1].start == tk.end and toks[k + 1].cap:
+                k += 2  # "Diaz-Canel"
+                continue
+            if not (tk.cap and tk.word) or lex.posts.match(toks, k) or self.cue_at(toks, k):
+                break
+            bt = lex.body_types.match(toks, k)
+            if bt and (bt[0] > 1 or k - i >= 4):
+                break  # a body's name, not "Trường" in "Nguyễn Hồng Trường"
+            k += 1
+        start = i
+        if toks[i].key not in lex.surnames or k - i > MAX_NAME_TOKENS - 2:
+            split = self.person_split(toks, i + 1, k)
+            if split < k:
+                prev = items[-1] if items else None
+                if prev and prev.kind == "TITLE" and not prev.body and prev.j == i:
+                    prev.body, prev.j = _span(toks, i, split), split
+                    prev.text = _span(toks, prev.i, split)
+                else:
+                    items.append(Item("PROPER", i, split, _span(toks, i, split)))
+                start = split
+        if k - start > MAX_NAME_TOKENS:
+            k = start + MAX_NAME_TOKENS
+        items.append(Item("PERSON", start, k, _span(toks, start, k)))
+        return k
+
     def _title(self, toks: list[Token], i: int, post_match: tuple[int, Post]) -> Item:
+        post_match = self._split_post(toks, i, post_match)
         n_tok, post = post_match
         j = i + n_tok
         item = Item("TITLE", i, j, post=post, post_text=_span(toks, i, j))
@@ -276,6 +355,26 @@ class Tagger:
             item.j = body.j
         item.text = _span(toks, i, item.j)
         return item
+
+    def _split_post(self, toks: list[Token], i: int, post_match: tuple[int, Post]) -> tuple[int, Post]:
+        """A title label that ends with a body's name is a shorter post and that body:
+        "Ủy viên Ban Thường vụ" -> "Ủy viên" + "Ban Thường vụ ...", "Phó Thủ tướng Chính
+        phủ" -> "Phó Thủ tướng" + "Chính phủ", "Trưởng Đoàn đại biểu Quốc hội" ->
+        "Trưởng đoàn" + "Đoàn đại biểu Quốc hội"."""
+        n_tok = post_match[0]
+        if n_tok < 2:
+            return post_match
+        for m, post in reversed(self.lex.posts.match_all(toks, i)[:-1]):
+            body = self.lex.body_types.match(toks, i + m)
+            if body and m + body[0] >= n_tok:
+                return m, post
+            if post.implied_body_head:
+                head = post.implied_body_head.split()[-1]
+                if syllable_key(head) == toks[i + m - 1].key:
+                    implied = self.parse_body(toks, i + m, post)
+                    if implied and implied.j >= i + n_tok:
+                        return m, post
+        return post_match
 
 
 def _span(toks: list[Token], i: int, j: int) -> str:

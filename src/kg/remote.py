@@ -1,0 +1,234 @@
+"""A remote SPARQL 1.1 server as the store: the same methods the ingest, query and export
+paths use on the embedded :class:`kg.store.Store` (replace_articles, replace_graph, query,
+dump, __len__), spoken over plain HTTP (standard library only).
+
+Writes replace each article's named graph, as the embedded store does, either with the
+Graph Store HTTP Protocol (``PUT ?graph=IRI`` replaces the graph; pass ``graph_store``) or
+with SPARQL Update (``DROP SILENT GRAPH <g> ; INSERT DATA { GRAPH <g> { ... } }``, several
+articles per request). Reads send the query as a form POST and parse the answer with
+pyoxigraph, so :func:`kg.query.run` sees the same result objects as on the embedded store.
+
+Known servers::
+
+    Oxigraph   oxigraph serve --location DIR --union-default-graph
+               endpoint http://HOST:7878/query (update: /update, graph store: /store)
+    Virtuoso   endpoint http://HOST:8890/sparql, update http://HOST:8890/sparql-auth with
+               digest auth (a user with SPARQL_UPDATE), or grant SPARQL_UPDATE to "SPARQL"
+    Fuseki     endpoint http://HOST:3030/DS/query (update: /DS/update, graph store: /DS/data)
+               with tdb2:unionDefaultGraph true
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import pyoxigraph as ox
+
+from .rdf import GRAPH
+from .store import FORMATS, PREFIXES, StoreError
+
+RESULTS_ACCEPT = ("application/sparql-results+xml, application/sparql-results+json;q=0.9, "
+                  "application/n-triples;q=0.8, text/turtle;q=0.7")
+RESULT_PARSERS = {
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_PARSERS = {
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+OUR_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
+MAX_TRIPLES_PER_UPDATE = 5000
+
+
+class RemoteError(StoreError):
+    """The remote server refused a request or could not be reached."""
+
+
+def with_prefixes(sparql: str) -> str:
+    """Declare the usual prefixes (kg, org, prov, ...) the query uses but does not declare
+    (the embedded store predeclares them; a remote server does not)."""
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w.-]*)\s*:", sparql, re.I)}
+    lines = [f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items()
+             if k.lower() not in declared and re.search(rf"(?<![\w.-]){re.escape(k)}:", sparql)]
+    return "\n".join([*lines, sparql]) if lines else sparql
+
+
+def default_update_endpoint(endpoint: str) -> str:
+    """Oxigraph and Fuseki answer updates at .../update beside .../query; others (Virtuoso,
+    GraphDB, Blazegraph) at the same URL."""
+    parts = urlsplit(endpoint)
+    if parts.path.endswith("/query"):
+        return urlunsplit(parts._replace(path=parts.path[: -len("query")] + "update"))
+    return endpoint
+
+
+class RemoteStore:
+    """A SPARQL 1.1 server behind the Store interface. Use as a context manager."""
+
+    def __init__(self, endpoint: str, *, update_endpoint: str | None = None,
+                 graph_store: str | None = None, auth: tuple[str, str] | None = None,
+                 timeout: float = 300.0):
+        self.endpoint = endpoint
+        self.update_endpoint = update_endpoint or default_update_endpoint(endpoint)
+        self.graph_store = graph_store
+        self.path = endpoint  # what `kg stats` and reports print
+        self.timeout = timeout
+        handlers: list[urllib.request.BaseHandler] = []
+        if auth:
+            mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in {endpoint, self.update_endpoint, graph_store or endpoint}:
+                mgr.add_password(None, url, *auth)
+            handlers += [urllib.request.HTTPDigestAuthHandler(mgr),
+                         urllib.request.HTTPBasicAuthHandler(mgr)]
+        self._opener = urllib.request.build_opener(*handlers)
+
+    @classmethod
+    def open(cls, endpoint: str, **kwargs) -> RemoteStore:
+        store = cls(endpoint, **kwargs)
+        store.query("ASK { }")  # fail early, with the server's message
+        return store
+
+    def close(self) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- HTTP ----------------------------------------------------------------------------
+
+    def _request(self, url: str, data: bytes | None, headers: dict[str, str],
+                 method: str = "POST") -> tuple[str, bytes, dict]:
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with self._opener.open(req, timeout=self.timeout) as resp:
+                ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                return ctype, resp.read(), dict(resp.headers)
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", "replace").strip()
+            raise RemoteError(f"{url}: HTTP {exc.code} {exc.reason}: {body[:500]}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            raise RemoteError(f"{url}: {getattr(exc, 'reason', exc)}") from None
+
+    def update(self, sparql: str) -> None:
+        """Send one SPARQL Update request (form-encoded, which every server takes)."""
+        self._request(self.update_endpoint, urlencode({"update": sparql}).encode(),
+                      {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+
+    # --- writing -------------------------------------------------------------------------
+
+    def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
+        self._replace({graph.value: [q.triple for q in quads]})
+
+    def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]]) -> int:
+        """Replace each article's named graph(s) by the given quads; returns quads written."""
+        graphs: dict[str, list[ox.Triple]] = {}
+        for _, quads in batch:
+            for q in quads:
+                graphs.setdefault(q.graph_name.value, []).append(q.triple)
+        self._replace(graphs)
+        return sum(len(ts) for ts in graphs.values())
+
+    def _replace(self, graphs: dict[str, list[ox.Triple]]) -> None:
+        if self.graph_store:
+            for g, triples in graphs.items():
+                url = self.graph_store + ("&" if "?" in self.graph_store else "?") + \
+                    urlencode({"graph": g})
+                body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+                self._request(url, body, {"Content-Type": "application/n-triples"}, "PUT")
+            return
+        ops: list[str] = []
+        size = 0
+        for g, triples in graphs.items():
+            ops.append(f"DROP SILENT GRAPH <{g}>")
+            # INSERT DATA in slices: some servers (Virtuoso) choke on huge requests
+            for i in range(0, len(triples), MAX_TRIPLES_PER_UPDATE):
+                part = triples[i:i + MAX_TRIPLES_PER_UPDATE]
+                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES).decode()
+                ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{body}}} }}")
+                size += len(part)
+                if size >= MAX_TRIPLES_PER_UPDATE:
+                    self.update(" ;\n".join(ops))
+                    ops, size = [], 0
+        if ops:
+            self.update(" ;\n".join(ops))
+
+    # --- reading -------------------------------------------------------------------------
+
+    def query(self, sparql: str):
+        """SELECT/ASK give pyoxigraph QuerySolutions/QueryBoolean, CONSTRUCT/DESCRIBE an
+        iterator of Triples: the same objects the embedded store returns."""
+        ctype, body, headers = self._request(
+            self.endpoint, urlencode({"query": with_prefixes(sparql)}).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+             "Accept": RESULTS_ACCEPT})
+        if ctype in RESULT_PARSERS:
+            return ox.parse_query_results(body, RESULT_PARSERS[ctype])
+        if ctype in GRAPH_PARSERS:
+            return ox.parse(body, format=GRAPH_PARSERS[ctype])
+        raise RemoteError(f"{self.endpoint}: unexpected answer type {ctype!r}")
+
+    def graphs(self) -> list[str]:
+        """The IRIs of this project's named graphs on the server (articles + vocabulary),
+        leaving out anything else the server keeps (Virtuoso's system graphs)."""
+        q = f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}"
+        return sorted(s["g"].value for s in self.query(q))
+
+    def __len__(self) -> int:
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {OUR_GRAPHS} }}"
+        return int(next(iter(self.query(q)))["n"].value)
+
+    def graph_count(self) -> int:
+        return sum(1 for g in self.graphs() if not g.endswith("/vocabulary"))
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of this project's graphs, fetched one graph at a time (so a server's
+        result-size cap does not cut the export)."""
+        for g in self.graphs():
+            node = ox.NamedNode(g)
+            for t in self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}"):
+                yield ox.Quad(t.subject, t.predicate, t.object, node)
+
+    def dump(self, output: IO[bytes] | str, fmt: str = "nquads") -> None:
+        """As :meth:`kg.store.Store.dump`: N-Quads/TriG stream graph by graph; Turtle and
+        JSON-LD write the union of all graphs."""
+        if isinstance(output, str):
+            with Path(output).open("wb") as fh:
+                self._dump(fh, fmt)
+        else:
+            self._dump(output, fmt)
+
+    def _dump(self, out: IO[bytes], fmt: str) -> None:
+        rdf_format = FORMATS[fmt]
+        if fmt == "nquads":
+            for g in self.graphs():
+                node = ox.NamedNode(g)
+                triples = self.query(
+                    f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+                out.write(ox.serialize((ox.Quad(t.subject, t.predicate, t.object, node)
+                                        for t in triples), format=rdf_format))
+        elif rdf_format.supports_datasets:
+            out.write(ox.serialize(self.quads(), format=rdf_format, prefixes=PREFIXES))
+        else:
+            triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()}
+            kwargs = {"prefixes": PREFIXES} if fmt == "turtle" else {}
+            out.write(ox.serialize(sorted(triples, key=str), format=rdf_format, **kwargs))

@@ -277,12 +277,15 @@ def export(fmt: str, output: str, store_path: str | None, wait: float,
            remote: dict | None) -> None:
     """Export the whole store (or a SPARQL server's kg graphs, --endpoint) as RDF."""
     with open_any(store_path, remote, wait=wait) as store:
-        if output == "-":
-            store.dump(sys.stdout.buffer, fmt)
-            sys.stdout.buffer.flush()
-        else:
-            store.dump(output, fmt)
-            click.echo(f"wrote {output}", err=True)
+        try:
+            if output == "-":
+                store.dump(sys.stdout.buffer, fmt)
+                sys.stdout.buffer.flush()
+            else:
+                store.dump(output, fmt)
+                click.echo(f"wrote {output}", err=True)
+        except StoreError as exc:  # a remote server refused a read
+            raise click.ClickException(str(exc)) from None
 
 
 @main.command()
@@ -376,6 +379,49 @@ def serve(store_path: str | None, host: str, port: int, timeout: float, max_rows
     click.echo(f"SPARQL endpoint at http://{h}:{p}/sparql (store {path}; "
                f"timeout {timeout:g} s, max {max_rows} rows); Ctrl-C stops", err=True)
     run_server(server)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@store_option
+@wait_option
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
+              show_default=True,
+              help="sparql compiles the shapes to queries (fast); pyshacl is the reference.")
+@click.option("--examples", type=int, default=3, show_default=True,
+              help="Focus nodes shown per kind of violation.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+def validate(file: str | None, store_path: str | None, wait: float, engine: str,
+             examples: int, fmt: str) -> None:
+    """Check the store (or an exported FILE) against the SHACL shapes (ontology/shapes.ttl).
+
+    \b
+      kg validate                       # the store in ./kg-data
+      kg validate kg.nq                 # an export (N-Quads, TriG, Turtle ...)
+      kg validate --engine pyshacl      # the reference implementation (slower)
+
+    Exits 1 and prints the violations grouped by shape when the graph does not conform.
+    """
+    from dataclasses import asdict
+
+    from .validate import validate_file, validate_store
+
+    if file:
+        report = validate_file(file, engine)
+    else:
+        with open_store(store_path, wait=wait) as store:
+            report = validate_store(store, engine)
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": report.conforms, "engine": report.engine,
+                               "triples": report.triples, "checks": report.checks,
+                               "seconds": round(report.seconds, 3),
+                               "violations": [asdict(v) for v in report.violations]},
+                              ensure_ascii=False, indent=1))
+    else:
+        click.echo(report.text(examples))
+    if not report.conforms:
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,12 @@ Adding a title is an edit to ``ontology/posts.ttl``, never to code.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-import importlib.util
 from pathlib import Path
 from typing import Generic, NamedTuple, TypeVar
 
@@ -42,14 +42,23 @@ class Token(NamedTuple):
     word: bool = False  # a word (letters/digits), not punctuation
 
 
+_TOKEN_INFO: dict[str, tuple[str, bool, bool]] = {}  # text -> (key, cap, word)
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     out = []
     append = out.append
+    info = _TOKEN_INFO
+    new = tuple.__new__
     for m in TOKEN.finditer(text):
         t = m.group()
-        first = t[0]
+        inf = info.get(t)
+        if inf is None:
+            if len(info) > 200_000:
+                info.clear()
+            inf = info[t] = (syllable_key(t), t[0].isupper(), t[0].isalnum())
         a, b = m.span()
-        append(Token(t, a + offset, b + offset, syllable_key(t), first.isupper(), first.isalnum()))
+        append(new(Token, (t, a + offset, b + offset, *inf)))
     return out
 
 
@@ -113,9 +122,9 @@ class PhraseMatcher(Generic[T]):
                 out.append((j - i, node[_END]))
         return out
 
-    def starts(self, key: str) -> bool:
-        """Whether some phrase begins with the token key ``key``."""
-        return key in self._root
+    def first_keys(self) -> frozenset[str]:
+        """Keys of the tokens that open some phrase."""
+        return frozenset(self._root)
 
     def __contains__(self, phrase: str) -> bool:
         node: dict | None = self._root
@@ -136,6 +145,7 @@ class Post:
     no_body: bool = False
     default_body: str | None = None
     fused_body: str | None = None  # "Tỉnh ủy viên" -> "Tỉnh ủy"
+    minor: bool = False  # a workplace rank ("Trưởng khoa"): tagged, but gives no fact
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,8 @@ class Lexicon:
     documents: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
     landmarks: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
     credits: frozenset[str] = frozenset()
+    hedges: PhraseMatcher[str] = field(default_factory=PhraseMatcher)
+    connectors: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> phrase keys
     abbreviations: dict[str, str] = field(default_factory=dict)
     surnames: frozenset[str] = frozenset()
     stopwords: frozenset[str] = frozenset()
@@ -183,6 +195,18 @@ class Lexicon:
     body_type_by_iri: dict[str, BodyType] = field(default_factory=dict)
     award_by_iri: dict[str, AwardType] = field(default_factory=dict)
     provinces: dict[str, Province] = field(default_factory=dict)
+    _lower_starts: frozenset[str] | None = field(default=None, repr=False)
+
+    @property
+    def lower_starts(self) -> frozenset[str]:
+        """Keys of tokens that may open a trigger, title, cue or body: any other lower-case
+        token is a plain word (the tagger's fast path)."""
+        if self._lower_starts is None:
+            self._lower_starts = frozenset(
+                k for m in (self.triggers, self.posts, self.cues, self.body_types)
+                for k in m.first_keys()
+            )
+        return self._lower_starts
 
     @property
     def no_break(self) -> frozenset[str]:
@@ -272,7 +296,8 @@ def _with_abbreviations(label: str, abbreviations: dict[str, str]) -> Iterable[s
 
 
 def load_lexicon(ontology_dir: Path | None = None, data_dir: Path | None = None) -> Lexicon:
-    return _load(str(ontology_dir or resource_dir("ontology")), str(data_dir or resource_dir("data")))
+    return _load(str(ontology_dir or resource_dir("ontology")),
+                 str(data_dir or resource_dir("data")))
 
 
 @lru_cache(maxsize=2)
@@ -294,6 +319,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             no_body=_flag(props, "noBody"),
             default_body=_first(props, "defaultBody"),
             fused_body=_first(props, "fusedBody"),
+            minor=_flag(props, "minor"),
         )
         lex.post_by_iri[iri] = post
         for label in vi + _label(props, SKOS + "altLabel", "vi"):
@@ -363,6 +389,12 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
     for row in _tsv(data / "documents.tsv"):
         lex.documents.add(row[0], row[1])
     lex.credits = _lines(data / "credit_words.txt")
+    for phrase in _lines(data / "hedges.txt"):
+        lex.hedges.add(tuple(phrase.split()), phrase)
+    roles: dict[str, set[str]] = defaultdict(set)
+    for row in _tsv(data / "connectors.tsv"):
+        roles[row[1]].add(" ".join(token_keys(row[0])))
+    lex.connectors = {role: frozenset(v) for role, v in roles.items()}
     if (data / "landmark_words.tsv").exists():
         for row in _tsv(data / "landmark_words.tsv"):
             lex.landmarks.add(row[0], row[1])

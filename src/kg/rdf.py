@@ -220,17 +220,22 @@ class Mapper:
         add(b, term("skos:prefLabel"), vi(label))
         add(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
         add(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
+        if fold(label) != fold(self.lex.expand(label)):  # "ubnd tinh x" finds it too
+            add(b, term("kg:searchKey"), lit(fold(label)))
         if kind == "Event":
             organizer = _organizer(label, toks, self.lex)
             if organizer:
                 add(b, term("schema:organizer"), self._body(add, organizer, seen))
             return b
+        province = province_of(label, self.lex)
+        if province:
+            add(b, term("kg:province"), vi(province[0]))
         parent = parent_body(label, self.lex)
         if parent:
             add(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
         change = successor_body(label, self.lex)
         if change:
-            successor, province = change
+            successor, _ = change
             s_node = self._body(add, successor, seen)
             ev = ox.NamedNode(
                 f"{ID}change/merger-2025/{_digest(body_key(successor, self.lex))[:12]}")
@@ -244,7 +249,6 @@ class Mapper:
                 add(s_node, term("org:resultedFrom"), ev)
             add(ev, term("org:originalOrganization"), b)
             add(b, term("org:changedBy"), ev)
-            add(b, term("kg:province"), vi(province))
         return b
 
     def _fact_node(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode | None:
@@ -302,6 +306,7 @@ class Mapper:
             add(node, A, term("kg:Collective"))
             add(node, A, term("foaf:Group"))
             add(node, LABEL, vi(label))
+            add(node, term("kg:searchKey"), lit(fold(label)))
         return node
 
     def _membership(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode:
@@ -444,34 +449,57 @@ def _place(toks) -> int | None:
     return None
 
 
-def successor_body(label: str, lex: Lexicon) -> tuple[str, str] | None:
-    """(successor body, old province) when a body's name names a province merged on
-    1 July 2025: "Tỉnh ủy Hà Giang" -> ("Tỉnh ủy Tuyên Quang", "Hà Giang");
-    "Sở Y tế tỉnh Bình Dương" -> ("Sở Y tế thành phố Hồ Chí Minh", "Bình Dương")."""
+PROVINCE_HEADS = ("/tinh-uy", "/thanh-uy")
+
+
+def province_of(label: str, lex: Lexicon) -> tuple[str, int, int, int] | None:
+    """The province a body's name names: (name, place-word start, name start, name end)
+    as character offsets; the place-word start equals the name start when the name
+    follows "Tỉnh ủy"/"Thành ủy" directly. "UBND tỉnh Nghệ An" -> ("Nghệ An", 5, 10, 17).
+    Known provinces get their canonical name ("TP HCM" -> "Hồ Chí Minh"); an unknown
+    capitalised name after "tỉnh"/"thành phố" is kept as written."""
     toks = _tok(label)
     head = lex.body_types.match(toks, 0)
     if not head or head[1].iri in NATIONAL_TYPES or head[1].kind == "Event":
         return None
-    for i in range(head[0], len(toks)):
-        m = lex.localities.match(toks, i)
-        if not m:
-            continue
-        prov = m[1]
-        if prov.period != "before" or not prov.successor:
-            return None
-        new = lex.provinces.get(prov.successor)
-        city = new is not None and new.type == "thành phố"
-        end = toks[i + m[0] - 1].end
-        place = next((i - len(k) for k in PLACE_WORDS if i >= len(k) and tuple(
-            t.key for t in toks[i - len(k):i]) == k), None)
-        if place is not None:
-            word = "thành phố" if city else "tỉnh"
-            return f"{label[:toks[place].start]}{word} {prov.successor}{label[end:]}", prov.name
-        if i == head[0] and head[1].iri.endswith(("/tinh-uy", "/thanh-uy")):
-            organ = "Thành ủy" if city else "Tỉnh ủy"
-            return f"{organ} {prov.successor}{label[end:]}", prov.name
+    i = _place(toks)
+    if i is not None:
+        n = next(len(k) for k in PLACE_WORDS if tuple(t.key for t in toks[i:i + len(k)]) == k)
+        word_start, j = toks[i].start, i + n
+    elif head[1].iri.endswith(PROVINCE_HEADS) and head[0] < len(toks) and toks[head[0]].cap:
+        j = head[0]
+        word_start = toks[j].start
+    else:
         return None
-    return None
+    m = lex.localities.match(toks, j)
+    if m and m[1].type != "quốc gia":
+        return m[1].name, word_start, toks[j].start, toks[j + m[0] - 1].end
+    k = j
+    while k < len(toks) and toks[k].cap and toks[k].word:
+        k += 1
+    if k == j:
+        return None
+    return label[toks[j].start:toks[k - 1].end], word_start, toks[j].start, toks[k - 1].end
+
+
+def successor_body(label: str, lex: Lexicon) -> tuple[str, str] | None:
+    """(successor body, old province) when a body's name names a province merged on
+    1 July 2025: "Tỉnh ủy Hà Giang" -> ("Tỉnh ủy Tuyên Quang", "Hà Giang");
+    "Sở Y tế tỉnh Bình Dương" -> ("Sở Y tế thành phố Hồ Chí Minh", "Bình Dương")."""
+    found = province_of(label, lex)
+    if not found:
+        return None
+    name, word_start, start, end = found
+    prov = lex.provinces.get(name)
+    if prov is None or prov.period != "before" or not prov.successor:
+        return None
+    new = lex.provinces.get(prov.successor)
+    city = new is not None and new.type == "thành phố"
+    if word_start < start:  # "... tỉnh X ..."
+        word = "thành phố" if city else "tỉnh"
+        return f"{label[:word_start]}{word} {prov.successor}{label[end:]}", prov.name
+    organ = "Thành ủy" if city else "Tỉnh ủy"  # "Tỉnh ủy X ..."
+    return f"{organ} {prov.successor}{label[end:]}", prov.name
 
 
 def _organizer(label: str, toks, lex: Lexicon) -> str | None:

@@ -33,8 +33,12 @@ import pyoxigraph as ox
 from .rdf import GRAPH
 from .store import FORMATS, PREFIXES, StoreError
 
-RESULTS_ACCEPT = ("application/sparql-results+xml, application/sparql-results+json;q=0.9, "
-                  "application/n-triples;q=0.8, text/turtle;q=0.7")
+# One kind of answer per Accept header: Virtuoso answers 406 to a mixed one.
+RESULTS_ACCEPT = "application/sparql-results+xml, application/sparql-results+json;q=0.9"
+GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, text/plain;q=0.5"
+QUERY_FORM = re.compile(
+    r"^(?:\s+|#[^\n]*\n?|BASE\s*<[^>]*>|PREFIX\s+[\w.-]*:\s*<[^>]*>)*"
+    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 RESULT_PARSERS = {
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
     "application/xml": ox.QueryResultsFormat.XML,
@@ -52,6 +56,44 @@ GRAPH_PARSERS = {
 }
 OUR_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
 MAX_TRIPLES_PER_UPDATE = 5000
+MAX_TEMPLATE = 200  # Virtuoso compiles a template to SQL, one block per triple
+
+
+def _has_bnode(t: ox.Triple) -> bool:
+    return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+
+
+def _ntriples(triples: list[ox.Triple]) -> str:
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+
+
+def _bnode_slices(triples: list[ox.Triple], size: int) -> Iterator[list[ox.Triple]]:
+    """Triples in slices of about ``size``, keeping every triple that mentions a blank
+    node (transitively) in the same slice."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def find(b: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(b, b) != b:
+            parent[b] = parent[parent[b]]
+            b = parent[b]
+        return b
+
+    for t in triples:
+        nodes = [x for x in (t.subject, t.object) if isinstance(x, ox.BlankNode)]
+        for other in nodes[1:]:
+            parent[find(other)] = find(nodes[0])
+    groups: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        b = t.subject if isinstance(t.subject, ox.BlankNode) else t.object
+        groups.setdefault(find(b), []).append(t)
+    part: list[ox.Triple] = []
+    for group in groups.values():
+        if part and len(part) + len(group) > size:
+            yield part
+            part = []
+        part += group
+    if part:
+        yield part
 
 
 class RemoteError(StoreError):
@@ -160,15 +202,18 @@ class RemoteStore:
         size = 0
         for g, triples in graphs.items():
             ops.append(f"DROP SILENT GRAPH <{g}>")
-            # INSERT DATA in slices: some servers (Virtuoso) choke on huge requests
-            for i in range(0, len(triples), MAX_TRIPLES_PER_UPDATE):
-                part = triples[i:i + MAX_TRIPLES_PER_UPDATE]
-                body = ox.serialize(part, format=ox.RdfFormat.N_TRIPLES).decode()
+            plain = [t for t in triples if not _has_bnode(t)]
+            for i in range(0, len(plain), MAX_TRIPLES_PER_UPDATE):
+                body = _ntriples(plain[i:i + MAX_TRIPLES_PER_UPDATE])
                 ops.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{body}}} }}")
-                size += len(part)
-                if size >= MAX_TRIPLES_PER_UPDATE:
-                    self.update(" ;\n".join(ops))
-                    ops, size = [], 0
+            # Virtuoso refuses blank nodes in INSERT DATA; a template with an empty WHERE
+            # makes the same fresh nodes. Each node stays within one template.
+            for part in _bnode_slices([t for t in triples if _has_bnode(t)], MAX_TEMPLATE):
+                ops.append(f"INSERT {{ GRAPH <{g}> {{\n{_ntriples(part)}}} }} WHERE {{}}")
+            size += len(triples)
+            if size >= MAX_TRIPLES_PER_UPDATE:
+                self.update(" ;\n".join(ops))
+                ops, size = [], 0
         if ops:
             self.update(" ;\n".join(ops))
 
@@ -177,14 +222,16 @@ class RemoteStore:
     def query(self, sparql: str):
         """SELECT/ASK give pyoxigraph QuerySolutions/QueryBoolean, CONSTRUCT/DESCRIBE an
         iterator of Triples: the same objects the embedded store returns."""
-        ctype, body, headers = self._request(
+        m = QUERY_FORM.match(sparql)
+        graph = m is not None and m.group(1).upper() in {"CONSTRUCT", "DESCRIBE"}
+        ctype, body, _ = self._request(
             self.endpoint, urlencode({"query": with_prefixes(sparql)}).encode(),
             {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
-             "Accept": RESULTS_ACCEPT})
+             "Accept": GRAPH_ACCEPT if graph else RESULTS_ACCEPT})
         if ctype in RESULT_PARSERS:
             return ox.parse_query_results(body, RESULT_PARSERS[ctype])
         if ctype in GRAPH_PARSERS:
-            return ox.parse(body, format=GRAPH_PARSERS[ctype])
+            return (q.triple for q in ox.parse(body, format=GRAPH_PARSERS[ctype]))
         raise RemoteError(f"{self.endpoint}: unexpected answer type {ctype!r}")
 
     def graphs(self) -> list[str]:

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
-from functools import lru_cache
 
 # Combining tone marks and the digit each stands for in a syllable key.
 TONES = {"\u0300": "2", "\u0301": "1", "\u0303": "4", "\u0309": "3", "\u0323": "5"}
@@ -92,7 +91,7 @@ def split_sentences(text: str, no_break: frozenset[str] = frozenset()) -> list[t
             token_start = text.rfind(" ", start, m.start()) + 1
             token = text[token_start : m.start() + 1]
             nxt = text[end:].lstrip(" ")[:1]
-            if token in no_break or token.rstrip(".").isdigit() or (nxt and nxt.islower()):
+            if token in no_break or _list_number(token) or (nxt and nxt.islower()):
                 continue
         _append_trimmed(text, start, end, spans)
         start = end
@@ -112,3 +111,9 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
 def words(text: str) -> Iterator[re.Match[str]]:
     """Word tokens (letters and digits) with their offsets."""
     return _WORD.finditer(text)
+
+
+def _list_number(token: str) -> bool:
+    """ "1." or "12." numbering a list item; a year ("năm 1970.") does end a sentence."""
+    digits = token.rstrip(".")
+    return digits.isdigit() and len(digits) <= 2

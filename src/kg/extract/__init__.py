@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from ..articles import Article
 from ..lexicon import Lexicon, Token, load_lexicon, tokenize
-from ..text import key, split_sentences
+from ..text import key, split_sentences, syllable_key
 from .events import EventFinder
 from .facts import EXPORT_FIELDS, EXTRACTOR_VERSION, MEMBERSHIP_RELATIONS, RELATIONS, Fact
 from .mentions import Item, Tagger
@@ -59,6 +59,7 @@ class Extractor:
                 sentences.append(Sentence(si, a, b, toks, self.tagger.tag(toks)))
         names = self._article_names(sentences)
         facts: list[Fact] = []
+        focus: str | None = None  # the person last named, for "ông được bầu ..."
         for sent in sentences:
             toks, items = sent.toks, sent.items
             self._validate_persons(items, toks, names, last=sent.index == len(spans) - 1)
@@ -69,7 +70,7 @@ class Extractor:
                     facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
                                       start=toks[it.i].start, end=toks[it.j - 1].end,
                                       confidence=0.9, **base))
-            for c in self.relations.find(items, toks):
+            for c in self.relations.find(items, toks, focus):
                 person = str(c.person.attrs["person"])
                 title = c.title
                 facts.append(Fact(
@@ -81,6 +82,8 @@ class Extractor:
                     confidence=c.confidence, **base))
             for f in self.events.find(items, toks, text):
                 facts.append(Fact(**{**base, **f}))
+            focus = next((str(it.attrs["person"]) for it in reversed(items)
+                          if it.kind == "PERSON" and it.attrs.get("person")), focus)
         return _drop_partial(_dedupe(facts), self.lex)
 
     # --- persons -----------------------------------------------------------------------
@@ -99,13 +102,18 @@ class Extractor:
                 if self._landmark_before(toks, it.i):
                     names.places.add(k)
                     continue
-                if toks[it.i].key not in surnames or self._is_credit(items, idx):
+                if self._is_credit(items, idx):
                     continue
                 n = it.j - it.i
                 prev = items[idx - 1] if idx else None
-                cued = prev is not None and prev.kind in {"CUE", "TITLE"} and prev.j == it.i
-                if n >= 3 or (n == 2 and cued):
-                    names.full.setdefault(k, it.text)
+                honorific = prev is not None and prev.kind == "CUE" and prev.j == it.i
+                cued = honorific or prev is not None and prev.kind == "TITLE" and prev.j == it.i
+                if toks[it.i].key in surnames:
+                    if n >= 3 or (n == 2 and cued):
+                        names.full.setdefault(k, it.text)
+                elif n >= 2 and honorific and it.text.isascii() \
+                        and not self._not_a_name(toks, it.i, it.j):
+                    names.full.setdefault(k, it.text)  # "ông Miguel Diaz-Canel"
         for k in names.places:
             names.full.pop(k, None)
         for k in [k for k in names.full if self._short_ref(k, names.full)]:
@@ -126,8 +134,8 @@ class Extractor:
         credits = self.lex.credits
         for k in range(idx - 1, max(-1, idx - 6), -1):
             it = items[k]
-            k = key(it.text)
-            if k in credits or k.split(" ", 1)[0] in credits:
+            first = syllable_key(it.text.split(" ", 1)[0])
+            if first in credits or (it.kind == "WORD" and key(it.text) in credits):
                 return True
             if it.kind == "PUNCT" and it.text in {"/", ":", "-", "–", "(", ","}:
                 continue
@@ -159,6 +167,8 @@ class Extractor:
         prev = items[idx - 1] if idx else None
         honorific = prev is not None and prev.kind == "CUE" and prev.j == it.i
         cue = prev is not None and prev.kind in {"CUE", "TITLE"} and prev.j == it.i
+        if it.attrs.get("historic"):
+            return it.text  # "Chủ tịch Hồ Chí Minh", though the city is named too
         if k in names.places and not honorific:
             return None
         if k in names.full:
@@ -169,8 +179,8 @@ class Extractor:
         if n == 1:
             return None
         if toks[it.i].key not in self.lex.surnames:
-            if not cue or self._not_a_name(toks, it.i, it.j):
-                return None
+            if not cue or self._not_a_name(toks, it.i, it.j) or not it.text.isascii():
+                return None  # a foreign name is written without Vietnamese tone marks
             return it.text
         nxt = items[idx + 1] if idx + 1 < len(items) else None
         nxt2 = items[idx + 2] if idx + 2 < len(items) else None

@@ -15,8 +15,9 @@ MAX_PHRASE = 16
 PHRASE_STOPS = {",", ";", ":", ".", "(", ")", "“", "”", '"', "!", "?"}
 RECIPIENT_STOPS = {"vì", "do", "về", "đã", "nhân", "trong", "tại", "vào", "ngày", "để"}
 # lower-case words that stay inside a congress or document name ("lần thứ XIV", "khóa XV")
-INSIDE_NAMES = {syllable_key(w) for w in "lần thứ khóa khoá nhiệm kỳ toàn quốc".split()}
-NOT_CONFERRED = {"đề nghị", "đề xuất", "xét", "trình", "xem xét", "sẽ"}
+INSIDE_NAMES = {
+    syllable_key(w) for w in ["lần", "thứ", "khóa", "khoá", "nhiệm", "kỳ", "toàn", "quốc"]
+}
 
 
 class EventFinder:
@@ -37,7 +38,8 @@ class EventFinder:
             t = toks[end]
             if t.text in PHRASE_STOPS or t.key in stops:
                 break
-            if t.word and not t.cap and self.tagger.is_stop(toks, end) and t.key not in INSIDE_NAMES:
+            if (t.word and not t.cap and self.tagger.is_stop(toks, end)
+                    and t.key not in INSIDE_NAMES):
                 break
             if t.text in {"-", "/", "–"} and end + 1 < n and toks[end + 1].word:
                 end += 2
@@ -99,7 +101,9 @@ class EventFinder:
         if k < 0 or items[k].kind != "TRIG" or items[k].relation != "adopts":
             return ""
         k -= 1
-        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {"đã", "vừa", "chính", "thức"}:
+        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {
+            "đã", "vừa", "chính", "thức"
+        }:
             k -= 1
         if k >= 0 and items[k].kind in {"BODY", "TITLE"}:
             it = items[k]
@@ -114,9 +118,8 @@ class EventFinder:
         triggers = [it for it in items if it.kind == "TRIG" and it.relation == "awards"]
         if not triggers:
             return []
-        low = " ".join(t.key for t in toks)
-        if any(" ".join(t.key for t in _toks(w)) in low for w in NOT_CONFERRED):
-            return []
+        if any(self.lex.hedges.match(toks, k) for k in range(len(toks))):
+            return []  # proposed, not conferred
         out = []
         n = len(toks)
         for i, _t in enumerate(toks):
@@ -168,7 +171,9 @@ class EventFinder:
 
     def _giver_before(self, items: list[Item], trig: Item) -> str:
         k = items.index(trig) - 1
-        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {"đã", "vừa", "quyết", "định"}:
+        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {
+            "đã", "vừa", "quyết", "định"
+        }:
             k -= 1
         if k >= 0 and items[k].kind in {"BODY", "TITLE"}:
             it = items[k]
@@ -176,9 +181,3 @@ class EventFinder:
                 return it.post_text
             return it.text if it.kind == "BODY" else it.text or it.post_text
         return ""
-
-
-def _toks(phrase: str) -> list[Token]:
-    from ..lexicon import tokenize
-
-    return tokenize(phrase)

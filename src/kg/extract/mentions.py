@@ -17,7 +17,7 @@ MAX_RUN_TOKENS = 9  # a name run may open with an organisation's name
 JOINERS = {"-", "–", "&"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Item:
     """A tagged stretch of tokens [i, j)."""
 
@@ -39,6 +39,7 @@ class Item:
 class Tagger:
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        self._no_break = lex.no_break
 
     # --- predicates over tokens ---------------------------------------------------------
 
@@ -51,7 +52,8 @@ class Tagger:
             return False
         lex = self.lex
         return not (
-            lex.localities.match(toks, k) or lex.body_types.match(toks, k) or lex.posts.match(toks, k)
+            lex.localities.match(toks, k) or lex.body_types.match(toks, k)
+            or lex.posts.match(toks, k)
         )
 
     def _opens_body(self, toks: list[Token], k: int) -> bool:
@@ -88,6 +90,12 @@ class Tagger:
             e += 1
         return e
 
+    def named_after_place(self, toks: list[Token], k: int) -> bool:
+        """A locality written bare that is a full personal name ("Hồ Chí Minh"): right
+        after a title it names the person, not the place."""
+        m = self.lex.localities.match(toks, k)
+        return bool(m and m[0] >= 3 and toks[k].key in self.lex.surnames)
+
     def is_stop(self, toks: list[Token], k: int) -> bool:
         stops = self.lex.stopwords
         if toks[k].key in stops:
@@ -108,8 +116,8 @@ class Tagger:
         if body and body[0] > pw[0]:
             return None  # "Tỉnh ủy", "Thành ủy": a body, not a place word
         end = k + pw[0]
-        if end < len(toks) and toks[end].text == ".":
-            end += 1
+        if end < len(toks) and toks[end].text == "." and toks[end - 1].text + "." in self._no_break:
+            end += 1  # "TP. Hồ Chí Minh", not the full stop after "quận"
         m = self.lex.localities.match(toks, end)
         if m:
             name_end = end + m[0]
@@ -153,10 +161,11 @@ class Tagger:
                     continue
                 break
             if t.cap:
+                after_joiner = toks[k - 1].text in JOINERS
                 if (
                     self.lex.posts.match(toks, k)
                     or self.cue_at(toks, k)
-                    or self.lex.triggers.match(toks, k)
+                    or (self.lex.triggers.match(toks, k) and not after_joiner)
                 ):
                     break
                 if self.starts_person(toks, k) or toks[k].key in self.lex.surnames:
@@ -206,16 +215,24 @@ class Tagger:
         if j >= n:
             return None
         m = self.lex.body_types.match(toks, j)
+        if m is None and post is not None and self._fused_head(toks, j, post):
+            j -= 1  # "Phó ban Chỉ đạo ...": the title's last word opens the body's name
+            m = self.lex.body_types.match(toks, j)
         if m:
             bt = m[1]
             head_end = j + m[0]
             end, place, place_full = self.body_end(toks, head_end)
-            if bt.needs_name and end == head_end:
-                return None
-            if end == head_end and not toks[j].cap and not bt.standalone:
+            bare = end == head_end
+            if bare and bt.needs_name and not (post is not None and toks[j].cap):
+                return None  # "Bộ", "Sở" alone name a body only right after a title
+            if bare and not toks[j].cap and not bt.standalone:
                 return None
             return Item("BODY", j, end, text=_span(toks, j, end), body_type=bt,
                         place=place, place_full=place_full)
+        if post is not None and _is_acronym(toks[j]) and not self.lex.localities.match(toks, j):
+            end, place, place_full = self.body_end(toks, j + 1)  # "Chủ tịch HLG tỉnh X"
+            return Item("BODY", j, end, text=_span(toks, j, end), place=place,
+                        place_full=place_full)
         if post and post.implied_body_head:
             head = self.lex.body_types.match(_tokens_of(post.implied_body_head), 0)
             bt = head[1] if head else None
@@ -233,7 +250,22 @@ class Tagger:
                                 text=f"{post.implied_body_head} {_span(toks, j, end)}",
                                 body_type=bt, place=place, place_full=place_full,
                                 attrs={"implied": True})
+        if post is not None and not self.named_after_place(toks, j):
+            p = self._place_at(toks, j)  # "Bí thư tỉnh Sóc Trăng", "Thủ tướng Malaysia"
+            if p and p[1]:
+                return Item("BODY", j, p[0], text=p[2], place=p[1], place_full=p[2])
         return None
+
+    def _fused_head(self, toks: list[Token], j: int, post: Post) -> bool:
+        """Whether the title before token j ends with its implied body's head ("Phó ban")
+        and that head with the next words is a body type ("Ban Chỉ đạo")."""
+        if not post.implied_body_head or j == 0 or j >= len(toks):
+            return False
+        head = syllable_key(post.implied_body_head.split()[-1])
+        if toks[j - 1].key != head:
+            return False
+        m = self.lex.body_types.match(toks, j - 1)
+        return bool(m and m[0] > 1)
 
     def _lower_name(self, toks: list[Token], j: int) -> bool:
         """A body's name written in lower case after a fused title, up to a body or a
@@ -254,10 +286,15 @@ class Tagger:
         items: list[Item] = []
         n = len(toks)
         i = 0
+        plain = lex.lower_starts
         while i < n:
             t = toks[i]
             if not t.word:
                 items.append(Item("PUNCT", i, i + 1, t.text))
+                i += 1
+                continue
+            if not t.cap and t.key not in plain:
+                items.append(Item("WORD", i, i + 1, t.text))
                 i += 1
                 continue
             in_name = t.cap and items and items[-1].kind == "PERSON" and items[-1].j == i
@@ -285,9 +322,17 @@ class Tagger:
                     items.append(b)
                     i = b.j
                     continue
+            after_title = bool(items) and items[-1].kind == "TITLE" and items[-1].j == i
             place = self._place_at(toks, i) if t.cap else None
+            if place and after_title and self.named_after_place(toks, i):
+                # "Chủ tịch Hồ Chí Minh": the historical person the city is named after
+                items.append(Item("PERSON", i, place[0], _span(toks, i, place[0]),
+                                  attrs={"historic": True}))
+                i = place[0]
+                continue
             if place:
-                items.append(Item("PLACE", i, place[0], place[2], place=place[1], place_full=place[2]))
+                items.append(Item("PLACE", i, place[0], place[2], place=place[1],
+                                  place_full=place[2]))
                 i = place[0]
                 continue
             if t.cap:
@@ -356,7 +401,8 @@ class Tagger:
         item.text = _span(toks, i, item.j)
         return item
 
-    def _split_post(self, toks: list[Token], i: int, post_match: tuple[int, Post]) -> tuple[int, Post]:
+    def _split_post(self, toks: list[Token], i: int,
+                    post_match: tuple[int, Post]) -> tuple[int, Post]:
         """A title label that ends with a body's name is a shorter post and that body:
         "Ủy viên Ban Thường vụ" -> "Ủy viên" + "Ban Thường vụ ...", "Phó Thủ tướng Chính
         phủ" -> "Phó Thủ tướng" + "Chính phủ", "Trưởng Đoàn đại biểu Quốc hội" ->
@@ -375,6 +421,11 @@ class Tagger:
                     if implied and implied.j >= i + n_tok:
                         return m, post
         return post_match
+
+
+def _is_acronym(t: Token) -> bool:
+    """ "HLG", "PCD", "ICD": an upper-case word of two letters or more."""
+    return t.word and len(t.text) > 1 and t.text.isupper() and not t.text.isdigit()
 
 
 def _span(toks: list[Token], i: int, j: int) -> str:

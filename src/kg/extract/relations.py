@@ -2,7 +2,7 @@
 dismissed to which post, and who chaired.
 
 A handful of generic patterns, each a few lines; the words they react to (triggers,
-cues, connectors) come from the lexicon.
+cues, connectors) come from the lexicon (``data/triggers.tsv``, ``data/connectors.tsv``).
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from ..lexicon import Lexicon, Token
 from .mentions import Item
 
-APPOSITION = {",", "-", "–", "(", ":"}
-CHAIN_JOIN = {",", "kiêm", "và", "-", "–", "đồng thời là", "đồng thời"}
-COPULA = {"là", "làm", "hiện là", "đang là", "nay là", "giữ chức", "giữ chức vụ"}
-AGAINST = {"đối với", "của"}
+MEMBERSHIP = {"elected", "appointed", "dismissed"}
+# words between an adverb-like position and a subject ("ông X đã được ...")
+CHAIR_SKIP = {"do", "đã", "cùng", "sẽ", "trực", "tiếp", "vừa"}
 
 
 @dataclass
@@ -34,47 +33,74 @@ def _low(item: Item) -> str:
     return item.text.casefold()
 
 
-def chains(items: list[Item]) -> list[list[int]]:
-    """Indexes of TITLE items grouped into chains joined by commas or "kiêm"."""
-    out: list[list[int]] = []
-    cur: list[int] = []
-    gap: list[Item] = []
-    for idx, it in enumerate(items):
-        if it.kind == "TITLE":
-            joined = cur and all(g.kind in {"PUNCT", "WORD"} and _low(g) in CHAIN_JOIN for g in gap)
-            if not joined and cur:
-                out.append(cur)
-                cur = []
-            cur.append(idx)
-            gap = []
-        elif cur:
-            if it.kind == "TRIG" and it.role == "title-prefix":
-                continue  # "..., nguyên Bí thư ..." stays in the chain
-            gap.append(it)
-            if len(gap) > 2 or not (it.kind in {"PUNCT", "WORD"} and _low(it) in CHAIN_JOIN
-                                    or " ".join(g.text for g in gap).casefold() in CHAIN_JOIN):
-                out.append(cur)
-                cur, gap = [], []
-    if cur:
-        out.append(cur)
-    return out
-
-
 class RelationFinder:
     def __init__(self, lex: Lexicon):
         self.lex = lex
+        self.con = lex.connectors
+        self._memo: dict[tuple[str, str], bool] = {}
 
-    def find(self, items: list[Item], toks: list[Token]) -> list[Claim]:
+    def _is(self, role: str, text: str) -> bool:
+        """Whether ``text`` is a connector of ``role`` (memoised: the same few words recur)."""
+        hit = self._memo.get((role, text))
+        if hit is None:
+            hit = self._memo[(role, text)] = " ".join(_keys(text)) in self.con.get(role, ())
+        return hit
+
+    # --- chains --------------------------------------------------------------------------
+
+    def chains(self, items: list[Item]) -> list[list[int]]:
+        """Indexes of TITLE items grouped into chains joined by commas, "kiêm", "rồi"."""
+        out: list[list[int]] = []
+        cur: list[int] = []
+        gap: list[Item] = []
+        for idx, it in enumerate(items):
+            if it.kind == "TITLE":
+                joined = cur and self._chain_gap(gap)
+                if not joined and cur:
+                    out.append(cur)
+                    cur = []
+                cur.append(idx)
+                gap = []
+            elif cur:
+                if it.kind == "TRIG" and it.role in {"title-prefix", "title-block"}:
+                    continue  # "..., nguyên Bí thư ..." stays in the chain
+                gap.append(it)
+                if len(gap) > 3 or not (it.kind in {"PUNCT", "WORD"} and self._gap_ok(gap)):
+                    out.append(cur)
+                    cur, gap = [], []
+        if cur:
+            out.append(cur)
+        return out
+
+    def _chain_gap(self, gap: list[Item]) -> bool:
+        """Whether the words between two titles join them (", ", "kiêm", ", đồng thời là")."""
+        return all(self._is("chain", g.text) for g in gap) or self._is(
+            "chain", " ".join(g.text for g in gap))
+
+    def _gap_ok(self, gap: list[Item]) -> bool:
+        """Whether the words after a title may still lead to the next title of a chain."""
+        if all(self._is("chain", g.text) for g in gap):
+            return True
+        keys = " ".join(_keys(" ".join(g.text for g in gap)))
+        return any(c == keys or c.startswith(keys + " ") for c in self.con.get("chain", ()))
+
+    def find(self, items: list[Item], toks: list[Token], focus: str | None = None) -> list[Claim]:
+        """Claims of one sentence. ``focus`` is the person the article last named, for a
+        clause whose subject is a bare pronoun ("ông được bầu làm ...")."""
         claims: list[Claim] = []
-        former = self._former_titles(items)
-        for chain in chains(items):
+        chains = self.chains(items)
+        former = self._marked(items, chains, "title-prefix")
+        blocked = self._blocked(items)
+        for chain in chains:
             self._share_place(items, chain)
-            owner, rel, conf = self._owner(items, chain)
+            owner, rel, conf = self._owner(items, toks, chain, focus)
             if owner is None:
                 continue
             for idx in chain:
+                if idx in blocked or not self._stated(items[idx]):
+                    continue
                 r = rel
-                if r == "holds" and idx in former:
+                if r == "holds" and (idx in former or owner.attrs.get("historic")):
                     r = "held"
                 title = items[idx]
                 lo, hi = min(title.i, owner.i), max(title.j, owner.j)
@@ -82,30 +108,48 @@ class RelationFinder:
         claims += self._chairs(items)
         return claims
 
-    # --- chains and their owners -------------------------------------------------------
-
-    def _former_titles(self, items: list[Item]) -> set[int]:
-        """TITLE items marked former by a prefix ("nguyên", "cố", "từng là"), chain-wide."""
+    def _marked(self, items: list[Item], chains: list[list[int]], role: str) -> set[int]:
+        """TITLE items marked former by a prefix ("nguyên", "cố", "từng là"), chain-wide
+        from the prefix on."""
         former: set[int] = set()
-        for chain in chains(items):
+        for chain in chains:
             on = False
             for idx in chain:
                 prev = items[idx - 1] if idx else None
-                if prev and prev.kind == "TRIG" and prev.role == "title-prefix":
+                if prev and prev.kind == "TRIG" and prev.role == role:
                     on = True
                 if on:
                     former.add(idx)
         return former
 
+    @staticmethod
+    def _stated(title: Item) -> bool:
+        """Whether a title names an office a fact can state: not a workplace rank
+        ("Trưởng khoa"), and not a lower-case common noun without a body ("giám đốc")."""
+        post = title.post
+        if post is None or post.minor:
+            return False
+        return bool(title.body) or post.no_body or title.post_text[:1].isupper()
+
+    @staticmethod
+    def _blocked(items: list[Item]) -> set[int]:
+        """The title right after "thừa ủy quyền", "thay mặt": not the speaker's post."""
+        return {
+            idx for idx in range(1, len(items))
+            if items[idx].kind == "TITLE" and items[idx - 1].kind == "TRIG"
+            and items[idx - 1].role == "title-block"
+        }
+
     def _share_place(self, items: list[Item], chain: list[int]) -> None:
-        """A locality written once for several titles belongs to each:
-        "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nghệ An" -> "Tỉnh ủy Nghệ An"."""
-        place = next((items[i] for i in reversed(chain) if items[i].place), None)
-        if place is None:
-            return
-        for idx in chain:
+        """A locality written once at the end of several titles belongs to each one before
+        it: "Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Nghệ An" -> "Tỉnh ủy Nghệ An"."""
+        place: Item | None = None
+        for idx in reversed(chain):
             it = items[idx]
-            if it.place or not it.body or not it.body_type or not it.body_type.standalone:
+            if it.place:
+                place = it
+                continue
+            if place is None or not it.body or not it.body_type or not it.body_type.standalone:
                 continue
             if it.body_type.kind == "PartyBody":
                 it.body = f"{it.body} {place.place}"
@@ -113,34 +157,73 @@ class RelationFinder:
                 it.body = f"{it.body} {place.place_full}"
             it.place, it.place_full = place.place, place.place_full
 
-    def _person_after(self, items: list[Item], k: int) -> Item | None:
-        while k < len(items) and items[k].kind == "CUE":
-            k += 1
-        if k < len(items) and items[k].kind == "PERSON":
-            return items[k]
+    # --- owners ---------------------------------------------------------------------------
+
+    def _connector_before(self, items: list[Item], k: int, role: str) -> int | None:
+        """If items ending at index k spell a connector of ``role``, the index of the item
+        before it (longest connector first)."""
+        for size in (3, 2, 1):
+            lo = k - size + 1
+            if lo < 0 or any(items[m].kind not in {"WORD", "PUNCT"} for m in range(lo, k + 1)):
+                continue
+            if self._is(role, " ".join(items[m].text for m in range(lo, k + 1))):
+                return lo - 1
         return None
 
-    def _person_before(self, items: list[Item], k: int) -> Item | None:
-        """The person a chain starting at items[k] stands in apposition to."""
-        k -= 1
-        if k >= 0 and items[k].kind == "TRIG" and items[k].role == "title-prefix":
+    def _person_before(self, items: list[Item], first: int) -> tuple[Item | None, str]:
+        """The person a chain starting at items[first] is written after, and how:
+        "apposition" ("X, Chủ tịch ..."), "copula" ("X là/làm Chủ tịch ...") or
+        "prefix" ("X từng làm Chủ tịch ...")."""
+        k = first - 1
+        if k >= 0 and items[k].kind == "TRIG" and items[k].role in {"title-prefix", "title-block"}:
+            if k >= 1 and items[k - 1].kind == "PERSON":
+                return items[k - 1], "prefix"
             k -= 1
-        if k >= 0 and _low(items[k]) in APPOSITION | COPULA:
+        for role in ("copula", "apposition"):
+            m = self._connector_before(items, k, role) if k >= 0 else None
+            if m is not None and m >= 0 and items[m].kind == "PERSON":
+                return items[m], role
+        return None, ""
+
+    def _governing(self, items: list[Item], m: int) -> Item | None:
+        """A trigger governing the person at items[m] from the left ("bổ nhiệm ông X",
+        "bầu bổ sung ông X"), or a past-clause opener ("Thời ông X ...")."""
+        k = m - 1
+        while k >= 0 and (items[k].kind == "CUE"
+                          or items[k].kind == "WORD" and _low(items[k]) in CHAIR_SKIP):
             k -= 1
-            if k >= 0 and items[k].kind == "PERSON":
-                return items[k]
+        if k >= 0 and items[k].kind == "TRIG" and (
+            items[k].role == "before-person" and items[k].relation in MEMBERSHIP
+            or items[k].role == "past-clause"
+        ):
+            return items[k]
         return None
 
     def _event_trigger(self, items: list[Item], k: int) -> Item | None:
-        """An event trigger right before the chain at items[k] ("được bầu làm", "giữ chức")."""
+        """An event trigger right before the chain at items[k] ("được bầu làm", "phân
+        công giữ chức vụ", "miễn nhiệm chức danh")."""
         k -= 1
-        while k >= 0 and items[k].kind in {"WORD", "PUNCT"} and _low(items[k]) in {
-            "chức", "chức vụ", "làm", "vào", "là", "giữ", ":", "lại"
-        }:
-            k -= 1
-        if k >= 0 and items[k].kind == "TRIG" and items[k].role == "before-title":
+        gap = False
+        while k >= 0 and items[k].kind in {"WORD", "PUNCT"}:
+            m = self._connector_before(items, k, "trigger-gap")
+            if m is None:
+                break
+            k, gap = m, True
+        if k >= 0 and items[k].kind == "TRIG" and (
+            items[k].role == "before-title"
+            or gap and items[k].role == "before-person" and items[k].relation in MEMBERSHIP
+        ):
             return items[k]
         return None
+
+    def _hedged(self, items: list[Item], toks: list[Token], k: int) -> bool:
+        """Whether the clause before items[k] makes the event a proposal ("giới thiệu bầu")."""
+        lo = 0
+        for m in range(k - 1, -1, -1):
+            if items[m].kind == "PUNCT" and items[m].text in {";", ".", ","}:
+                lo = items[m].j
+                break
+        return any(self.lex.hedges.match(toks, t) for t in range(lo, items[k].i))
 
     def _subject_left(self, items: list[Item], k: int) -> tuple[Item | None, Item | None]:
         """The nearest person before items[k] in the same clause, and a before-person
@@ -151,42 +234,130 @@ class RelationFinder:
             if it.kind == "PUNCT" and it.text in {";", "."}:
                 break
             if it.kind == "TRIG" and it.role == "before-person" and person is not None:
-                return person, it
+                adjacent = all(items[x].kind == "CUE" for x in range(m + 1, items.index(person)))
+                return person, it if adjacent else None
             if it.kind == "TRIG" and it.role in {"before-title", "clause"} and person is None:
                 break
-            if it.kind == "PERSON" and person is None and self._valid_person(items, m):
+            if it.kind == "PERSON" and person is None and it.attrs.get("person"):
                 person = it
         return person, None
 
-    def _valid_person(self, items: list[Item], m: int) -> bool:
-        it = items[m]
-        return bool(it.attrs.get("person"))
+    def _pronoun_subject(self, items: list[Item], k: int, focus: str | None) -> Item | None:
+        """ "Tháng 5/2009, ông được chỉ định làm ...": a bare honorific as the subject of
+        the trigger at items[k] stands for the person the article last named."""
+        if not focus:
+            return None
+        m = k - 1
+        while m >= 0 and items[m].kind == "WORD" and _low(items[m]) in CHAIR_SKIP | {"cũng"}:
+            m -= 1
+        named = m + 1 < len(items) and items[m + 1].kind == "PERSON"
+        if m >= 0 and self._honorific(items[m]) and not named:
+            cue = items[m]
+            return Item("PERSON", cue.i, cue.j, text=cue.text, attrs={"person": focus})
+        return None
 
-    def _owner(self, items: list[Item], chain: list[int]) -> tuple[Item | None, str, float]:
+    def _honorific(self, item: Item) -> bool:
+        """A bare "ông", "bà" (a CUE, or a WORD when no name follows it)."""
+        if item.kind == "CUE":
+            return item.relation == "honorific"
+        if item.kind != "WORD":
+            return False
+        from ..lexicon import tokenize
+
+        m = self.lex.cues.match(tokenize(item.text), 0)
+        return bool(m and m[1] == "honorific")
+
+    def _owner(self, items: list[Item], toks: list[Token], chain: list[int],
+               focus: str | None) -> tuple[Item | None, str, float]:
         first, last = chain[0], chain[-1]
         trig = self._event_trigger(items, first)
         if trig is not None:
-            person, governing = self._subject_left(items, items.index(trig))
+            k = items.index(trig)
+            person, governing = self._subject_left(items, k)
             if person is None:
                 # "miễn nhiệm chức vụ ... đối với ông X"
-                k = last + 1
-                if k < len(items) and _low(items[k]) in AGAINST:
-                    person = self._person_after(items, k + 1)
-            if person is not None:
+                m = last + 1
+                for size in (1, 2):
+                    if m + size <= len(items) and self._is(
+                        "against", " ".join(it.text for it in items[m:m + size])
+                    ):
+                        person = self._person_after(items, m + size)
+                        break
+            if person is None:
+                person = self._pronoun_subject(items, k, focus)
+            if person is not None and not self._hedged(items, toks, k):
                 rel = governing.relation if governing is not None else trig.relation
                 return person, rel, 0.85
             return None, "", 0.0
         after = self._person_after(items, last + 1)
         if after is not None and after.attrs.get("person"):
-            before = self._person_before(items, first)
+            before, _ = self._person_before(items, first)
             if before is not None and len(chain) > 1:
                 # "A, <titles of A>, <title of B> B": only the last title is B's
                 chain[:] = [last]
-            return after, "holds", 0.9
-        before = self._person_before(items, first)
+            rel = "holds"
+            gov = self._governing(items, first)
+            if gov is not None and gov.role == "before-person" \
+                    and not self._copula_after(items, after):
+                g = items.index(gov)
+                if self._hedged(items, toks, g):
+                    return None, "", 0.0
+                rel = gov.relation  # "Quốc hội miễn nhiệm Chủ tịch X"
+                self._body_from_subject(items, g, chain)
+            return after, rel, 0.9
+        before, link = self._person_before(items, first)
         if before is not None and before.attrs.get("person"):
-            return before, "holds", 0.9
+            rel = "holds"
+            if link in {"copula", "prefix"}:
+                gov = self._governing(items, items.index(before))
+                if gov is not None and self._hedged(items, toks, items.index(gov)):
+                    return None, "", 0.0
+                if gov is not None:
+                    rel = gov.relation  # "bổ nhiệm ông X làm ...", "Thời ông X làm ..."
+                elif link == "copula" and self._succession_after(items, last):
+                    rel = "appointed"  # "ông X làm Giám đốc Sở Y thay ông Z"
+            return before, rel, 0.9
         return None, "", 0.0
+
+    @staticmethod
+    def _body_from_subject(items: list[Item], g: int, chain: list[int]) -> None:
+        """ "Quốc hội miễn nhiệm Chủ tịch X": a title without a body belongs to the body
+        that takes the decision."""
+        subject = items[g - 1] if g else None
+        if subject is None or subject.kind != "BODY":
+            return
+        for idx in chain:
+            t = items[idx]
+            if not t.body and t.post is not None and not t.post.no_body:
+                t.body = subject.text
+
+    def _person_after(self, items: list[Item], k: int) -> Item | None:
+        while k < len(items) and items[k].kind == "CUE":
+            k += 1
+        if k < len(items) and items[k].kind == "PERSON":
+            return items[k]
+        return None
+
+    def _copula_after(self, items: list[Item], person: Item) -> bool:
+        """Whether the person is followed by "làm/giữ chức <title>" (a new post)."""
+        k = items.index(person) + 1
+        for size in (1, 2, 3):
+            end = k + size
+            if end < len(items) and items[end].kind == "TITLE" and all(
+                items[m].kind == "WORD" for m in range(k, end)
+            ) and self._is("copula", " ".join(items[m].text for m in range(k, end))):
+                return True
+        return False
+
+    def _succession_after(self, items: list[Item], last: int) -> bool:
+        k = last + 1
+        for size in (1, 2):
+            end = k + size
+            if end <= len(items) and all(items[m].kind == "WORD" for m in range(k, end)) \
+                    and self._is("succession", " ".join(items[m].text for m in range(k, end))) \
+                    and self._person_after(items, end) is not None:
+                return True
+        return False
 
     # --- chairs --------------------------------------------------------------------------
 
@@ -216,8 +387,14 @@ class RelationFinder:
             if it.kind in {"TITLE", "CUE"} or (it.kind == "PUNCT" and it.text in {",", "-", "–"}):
                 m -= 1
                 continue
-            if it.kind == "WORD" and _low(it) in {"do", "đã", "cùng", "sẽ", "trực", "tiếp"}:
+            if it.kind == "WORD" and _low(it) in CHAIR_SKIP:
                 m -= 1
                 continue
             return None
         return None
+
+
+def _keys(text: str) -> list[str]:
+    from ..lexicon import token_keys
+
+    return list(token_keys(text))

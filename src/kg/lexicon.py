@@ -146,6 +146,7 @@ class Post:
     default_body: str | None = None
     fused_body: str | None = None  # "Tỉnh ủy viên" -> "Tỉnh ủy"
     minor: bool = False  # a workplace rank ("Trưởng khoa"): tagged, but gives no fact
+    membership: bool = False  # plain membership ("Ủy viên"): "bầu vào <body>" gives it
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ class BodyType:
     kind: str  # PartyBody, StateBody, OtherBody, Event
     standalone: bool
     needs_name: bool
+    local: bool = False  # a locality completes its name ("Tỉnh ủy" + "Nghệ An")
 
 
 @dataclass(frozen=True)
@@ -320,6 +322,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             default_body=_first(props, "defaultBody"),
             fused_body=_first(props, "fusedBody"),
             minor=_flag(props, "minor"),
+            membership=_flag(props, "membership"),
         )
         lex.post_by_iri[iri] = post
         for label in vi + _label(props, SKOS + "altLabel", "vi"):
@@ -338,6 +341,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             kind=kinds[0].value.rsplit("#", 1)[-1] if kinds else "OtherBody",
             standalone=_flag(props, "standalone"),
             needs_name=_flag(props, "needsName"),
+            local=_flag(props, "local"),
         )
         lex.body_type_by_iri[iri] = bt
         for label in vi + _label(props, SKOS + "altLabel", "vi"):

@@ -34,7 +34,7 @@ import pyoxigraph as ox
 
 from .articles import Article
 from .extract.facts import MEMBERSHIP_RELATIONS, Fact
-from .lexicon import KG, Lexicon, load_lexicon
+from .lexicon import KG, Lexicon, load_lexicon, token_keys
 from .text import fold, key, slug, syllable_key
 
 BASE = "https://w3id.org/vnkg/"
@@ -319,6 +319,7 @@ class Mapper:
         b = self._body(add, body_label, seen) if body_label else None
         m = ox.NamedNode(
             f"{ID}membership/{_digest(p.value, role.value, b.value if b else '')[:16]}")
+        label = f"{f.person} – {f.post}" + (f" {body_label}" if body_label else "")
         if m.value not in seen:
             seen.add(m.value)
             # the seat: one per (post, body); without a body, one per (post, person)
@@ -341,7 +342,6 @@ class Mapper:
                     add(p, term("org:headOf"), b)
                 if body_kind(body_label, self.lex) == "Event":
                     add(b, A, term("org:Organization"))  # a congress acting as a body
-            label = f"{f.person} – {f.post}" + (f" {body_label}" if body_label else "")
             add(m, LABEL, vi(label))
         add(m, term("kg:status"), term(STATUS[f.relation]))
         add(m, DERIVED, art)
@@ -404,8 +404,7 @@ NATIONAL_TYPES = frozenset(BASE + "body-type/" + t for t in (
 # Provincial departments: within the people's committee of their province.
 DEPARTMENT_TYPES = frozenset({BASE + "body-type/so"})
 LIST_WORDS = frozenset(syllable_key(w) for w in ("và", "với", "cùng", ",", ";", "&"))
-PLACE_WORDS = {tuple(syllable_key(w) for w in p.split()): p
-               for p in ("tỉnh", "thành phố", "TP", "TP.")}
+PLACE_WORDS = {token_keys(p): p for p in ("tỉnh", "thành phố", "TP.", "TP")}
 
 
 def parent_body(label: str, lex: Lexicon) -> str | None:
@@ -434,18 +433,18 @@ def parent_body(label: str, lex: Lexicon) -> str | None:
     if head[1].iri in DEPARTMENT_TYPES:
         place = _place(toks)
         if place is not None:
-            return "UBND " + label[toks[place].start:].strip(" .,;")
+            return "UBND " + label[toks[place[0]].start:].strip(" .,;")
     return None
 
 
-def _place(toks) -> int | None:
-    """Index of the place word ("tỉnh", "thành phố", "TP") that opens a province name."""
+def _place(toks) -> tuple[int, int] | None:
+    """(index, length) of the place word ("tỉnh", "thành phố", "TP") before a name."""
     for i in range(len(toks)):
         for keys in PLACE_WORDS:
             n = len(keys)
             if tuple(t.key for t in toks[i:i + n]) == keys and i + n < len(toks) \
                     and toks[i + n].cap:
-                return i
+                return i, n
     return None
 
 
@@ -453,24 +452,30 @@ PROVINCE_HEADS = ("/tinh-uy", "/thanh-uy")
 
 
 def province_of(label: str, lex: Lexicon) -> tuple[str, int, int, int] | None:
-    """The province a body's name names: (name, place-word start, name start, name end)
-    as character offsets; the place-word start equals the name start when the name
-    follows "Tỉnh ủy"/"Thành ủy" directly. "UBND tỉnh Nghệ An" -> ("Nghệ An", 5, 10, 17).
+    """The province a body's name names: (name, start of the place word or of "Tỉnh
+    ủy"/"Thành ủy", name start, name end) as character offsets.
+    "UBND tỉnh Nghệ An" -> ("Nghệ An", 5, 10, 17).
     Known provinces get their canonical name ("TP HCM" -> "Hồ Chí Minh"); an unknown
     capitalised name after "tỉnh"/"thành phố" is kept as written."""
     toks = _tok(label)
     head = lex.body_types.match(toks, 0)
     if not head or head[1].iri in NATIONAL_TYPES or head[1].kind == "Event":
         return None
-    i = _place(toks)
-    if i is not None:
-        n = next(len(k) for k in PLACE_WORDS if tuple(t.key for t in toks[i:i + len(k)]) == k)
+    place = _place(toks)
+    if place is not None:
+        i, n = place
+        whole = lex.localities.match(toks, i)  # "TP HCM", "TP.HCM" are names themselves
+        if whole and whole[1].type != "quốc gia":
+            return whole[1].name, toks[i].start, toks[i].start, toks[i + whole[0] - 1].end
         word_start, j = toks[i].start, i + n
-    elif head[1].iri.endswith(PROVINCE_HEADS) and head[0] < len(toks) and toks[head[0]].cap:
-        j = head[0]
-        word_start = toks[j].start
     else:
-        return None
+        organ = next((k for k in range(len(toks) - 1) if toks[k].cap and (
+            m := lex.body_types.match(toks, k)) and m[1].iri.endswith(PROVINCE_HEADS)
+            and k + m[0] < len(toks) and toks[k + m[0]].cap), None)
+        if organ is None:
+            return None
+        j = organ + lex.body_types.match(toks, organ)[0]
+        word_start = toks[organ].start
     m = lex.localities.match(toks, j)
     if m and m[1].type != "quốc gia":
         return m[1].name, word_start, toks[j].start, toks[j + m[0] - 1].end
@@ -495,11 +500,11 @@ def successor_body(label: str, lex: Lexicon) -> tuple[str, str] | None:
         return None
     new = lex.provinces.get(prov.successor)
     city = new is not None and new.type == "thành phố"
-    if word_start < start:  # "... tỉnh X ..."
-        word = "thành phố" if city else "tỉnh"
-        return f"{label[:word_start]}{word} {prov.successor}{label[end:]}", prov.name
-    organ = "Thành ủy" if city else "Tỉnh ủy"  # "Tỉnh ủy X ..."
-    return f"{organ} {prov.successor}{label[end:]}", prov.name
+    if token_keys(label[word_start:start]) in PLACE_WORDS or word_start == start:
+        word = "thành phố" if city else "tỉnh"  # "... tỉnh X ..."
+    else:
+        word = "Thành ủy" if city else "Tỉnh ủy"  # "... Tỉnh ủy X ..."
+    return f"{label[:word_start]}{word} {prov.successor}{label[end:]}", prov.name
 
 
 def _organizer(label: str, toks, lex: Lexicon) -> str | None:

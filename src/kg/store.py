@@ -3,16 +3,21 @@
 Concurrency rule (a file lock beside the database): one writer at a time, and no reader
 while a writer works. A second writer, or a reader during an ingest, waits up to
 ``wait`` seconds and then stops with a clear "store in use" message. Readers share.
+Readers never open the database while a writer holds it: Oxigraph's read-only mode is
+undefined behaviour while another process writes (see docs/reliability.md).
 
-Crash safety: each article's named graph is written with one transactional
-``extend`` call that carries the article's ``kg:Article`` record too, so an article the
-store lists as done always has all its triples.
+Crash safety: a batch of articles is written in one Oxigraph transaction (``extend``
+when none of the articles is in the store yet, else one SPARQL update that drops the
+old graphs and inserts the new ones), and the batch carries each article's
+``kg:Article`` record, so an article the store lists as done always has all its
+triples, and a re-ingested article is either the old version or the new one.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -69,9 +74,14 @@ class Store:
     def open(cls, path: str | Path | None = None, *, write: bool = False,
              wait: float = 0.0) -> Store:
         path = Path(path) if path else default_store_path()
+        if path.exists() and not path.is_dir():
+            raise StoreError(f"{path} is a file, not a store directory")
         if not write and not (path / DB_NAME).exists():
             raise StoreError(f"no store at {path} (run 'kg ingest' first, or pass --store)")
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the store at {path}: {exc.strerror or exc}") from None
         lock = _acquire(path / LOCK_NAME, exclusive=write, wait=wait)
         try:
             db_path = str(path / DB_NAME)
@@ -88,6 +98,11 @@ class Store:
                     self.db.flush()
             self.db = None  # type: ignore[assignment]
         if not self._lock.closed:
+            if self.writable:
+                with suppress(OSError):  # no stale "pid N" left for the next reader
+                    self._lock.seek(0)
+                    self._lock.truncate()
+                    self._lock.flush()
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
 
@@ -107,22 +122,36 @@ class Store:
     def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]]) -> int:
         """Replace each article's named graph by the given quads; returns quads written.
 
-        Old graphs are dropped first; the new quads of the whole batch go in one
-        transaction, so a crash leaves each article either complete or absent.
+        The whole batch is one transaction: a crash leaves every article of it either
+        as it was before or complete. An id given twice keeps its last quads.
         """
-        batch = list(batch)
-        for article_id, _ in batch:
-            g = graph_iri(article_id)
-            if self.db.contains_named_graph(g):
-                self.db.remove_graph(g)
-        quads = [q for _, qs in batch for q in qs]
-        self.db.extend(quads)
+        latest = dict(batch)  # last wins, first position kept
+        graphs = [graph_iri(article_id) for article_id in latest]
+        quads = [q for qs in latest.values() for q in qs]
+        self._replace(graphs, quads)
         return len(quads)
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
-        if self.db.contains_named_graph(graph):
-            self.db.remove_graph(graph)
-        self.db.extend(list(quads))
+        """Replace one named graph by ``quads`` in one transaction."""
+        self._replace([graph], list(quads))
+
+    def _replace(self, graphs: list[ox.NamedNode], quads: list[ox.Quad]) -> None:
+        old_graphs = [g for g in graphs if self.db.contains_named_graph(g)]
+        if not old_graphs:
+            self.db.extend(quads)  # transactional: all of it or nothing
+            return
+        # Removing the old quads and inserting the new ones must be one transaction, and
+        # pyoxigraph exposes no transaction object: a SPARQL update runs in exactly one.
+        # Only the difference is written, so re-ingesting unchanged articles is cheap.
+        old = {q for g in old_graphs for q in self.db.quads_for_pattern(None, None, None, g)}
+        new = set(quads)
+        removed, added = old - new, new - old
+        if any(isinstance(t, ox.BlankNode) for q in removed for t in (q.subject, q.object)):
+            self.db.update(replace_update(old_graphs, quads))  # DELETE DATA takes no bnodes
+            return
+        emptied = set(old_graphs) - {q.graph_name for q in new}
+        if removed or added or emptied:
+            self.db.update(replace_update(emptied, added, removed))
 
     def remove_article(self, article_id: str) -> bool:
         g = graph_iri(article_id)
@@ -173,8 +202,71 @@ class Store:
             output.write(data)
 
 
+def replace_update(drop: Iterable[ox.NamedNode], insert: Iterable[ox.Quad],
+                   delete: Iterable[ox.Quad] = ()) -> str:
+    """A SPARQL update that deletes ``delete``, drops the graphs ``drop`` and inserts
+    ``insert`` (terms in their N-Triples form, which SPARQL reads back exactly)."""
+    deleted, inserted = _quad_block(delete), _quad_block(insert)
+    parts = [f"DELETE DATA {{\n{deleted}\n}}"] if deleted else []
+    parts += [f"DROP SILENT GRAPH {g}" for g in drop]
+    if inserted:
+        parts.append(f"INSERT DATA {{\n{inserted}\n}}")
+    return " ;\n".join(parts) or "DROP SILENT GRAPH <urn:kg:none>"
+
+
+def _quad_block(quads: Iterable[ox.Quad]) -> str:
+    by_graph: dict[str, list[str]] = {}
+    for q in quads:
+        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+        by_graph.setdefault(g, []).append(f"{q.subject} {q.predicate} {q.object} .")
+    return "\n".join(
+        "\n".join(triples) if not g else f"GRAPH {g} {{\n" + "\n".join(triples) + "\n}"
+        for g, triples in by_graph.items())
+
+
+def _holder(fh: IO[str], path: Path) -> str:
+    """Who holds the lock, for the message: the writer writes its pid and command into
+    the lock file; readers share the lock without a name."""
+    fh.seek(0)
+    text = fh.read().strip()
+    pid = text.split()[1] if text.startswith("pid ") and len(text.split()) > 1 else ""
+    if pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+            return text
+        except ProcessLookupError:
+            pass
+        except PermissionError:
+            return text
+    return ""
+
+
+def _command() -> str:
+    argv = [os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv)]
+    if argv and argv[0] in {"cli.py", "__main__.py", "kg"}:
+        argv[0] = "kg"
+    return " ".join(argv)[:100] or "python"
+
+
+def _open_lock(path: Path, exclusive: bool) -> IO[str] | None:
+    try:
+        return path.open("a+", encoding="utf-8")
+    except OSError as exc:
+        if exclusive:
+            raise StoreError(f"cannot write the store at {path.parent}: "
+                             f"{exc.strerror or exc}") from None
+    # A reader on a read-only copy: lock the existing file, or go without a lock when
+    # none can be made (then no kg process can write there either).
+    try:
+        return path.open("r", encoding="utf-8")
+    except OSError:
+        return None
+
+
 def _acquire(path: Path, *, exclusive: bool, wait: float) -> IO[str]:
-    fh = path.open("a+")
+    fh = _open_lock(path, exclusive)
+    if fh is None:
+        return open(os.devnull, encoding="utf-8")  # noqa: SIM115 (closed by Store.close)
     mode = (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB
     deadline = time.monotonic() + wait
     while True:
@@ -183,18 +275,28 @@ def _acquire(path: Path, *, exclusive: bool, wait: float) -> IO[str]:
             break
         except BlockingIOError:
             if time.monotonic() >= deadline:
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
+                holder = _holder(fh, path)
                 fh.close()
-                what = "written" if not exclusive else "in use"
-                raise StoreBusy(
-                    f"store {path.parent} is {what} by {holder}; "
-                    "wait for it to finish (or pass --wait SECONDS)"
-                ) from None
+                raise StoreBusy(_busy_message(path.parent, holder, exclusive, wait)) from None
             time.sleep(0.1)
     if exclusive:
         fh.seek(0)
         fh.truncate()
-        fh.write(f"pid {os.getpid()} (kg writer)")
+        fh.write(f"pid {os.getpid()} ({_command()})")
         fh.flush()
     return fh
+
+
+def _busy_message(store: Path, holder: str, exclusive: bool, wait: float) -> str:
+    waited = f" after waiting {wait:g} s" if wait else ""
+    if holder:
+        who = f"being written by {holder}"
+    elif exclusive:
+        who = "open in another kg process (a reader such as kg query or kg serve, or a writer)"
+    else:
+        who = "being written by another kg process"
+    why = ("" if exclusive else
+           "; readers wait until the write ends, because reading a store while it is "
+           "written is unsafe")
+    return (f"store in use: {store} is {who}{waited}{why}; try again when it is done, or "
+            "pass --wait SECONDS to wait for it")

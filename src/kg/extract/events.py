@@ -14,6 +14,10 @@ from .mentions import Item, Tagger, _span
 MAX_PHRASE = 16
 PHRASE_STOPS = {",", ";", ":", ".", "(", ")", "“", "”", '"', "!", "?"}
 RECIPIENT_STOPS = {"vì", "do", "về", "đã", "nhân", "trong", "tại", "vào", "ngày", "để"}
+ABOUT = {syllable_key("về")}  # "Nghị quyết về ...": a document named by its subject
+PERSONNEL = {"elected", "appointed", "dismissed", "discipline"}
+SKIP_BEFORE_DOC = {"các", "số", "đã", "chính thức", "mới", "chính", "thức"}
+MAX_SUBJECT_GAP = 6
 # lower-case words that stay inside a congress or document name ("lần thứ XIV", "khóa XV")
 INSIDE_NAMES = {
     syllable_key(w) for w in ["lần", "thứ", "khóa", "khoá", "nhiệm", "kỳ", "toàn", "quốc"]
@@ -24,6 +28,7 @@ class EventFinder:
     def __init__(self, lex: Lexicon, tagger: Tagger):
         self.lex = lex
         self.tagger = tagger
+        self._chain_words = lex.connectors.get("chain", frozenset())
 
     def find(self, items: list[Item], toks: list[Token], text: str) -> list[dict]:
         return self._adopts(items, toks) + self._awards(items, toks)
@@ -58,59 +63,119 @@ class EventFinder:
     def _adopts(self, items: list[Item], toks: list[Token]) -> list[dict]:
         out = []
         n = len(toks)
+        docs = self.lex.documents
         for i, t in enumerate(toks):
-            doc = self.lex.documents.match(toks, i) if t.cap else None
-            if not doc or doc[1] != "document":
+            doc = docs.match(toks, i)
+            if not doc or doc[1] not in {"document", "act"}:
                 continue
             j = i + doc[0]
+            numbered = j < n and (toks[j].key == "sô1" or toks[j].text[:1].isdigit())
+            verb = self._adopting_subject(items, toks, i)
+            if not (t.cap or numbered or verb):
+                continue  # "nghị quyết" in running text names no document
             if j < n and toks[j].key == "sô1":
                 j += 1
-            end = self._phrase_end(toks, j, {"cua3"})
-            if end == j or not (toks[j].cap or toks[j].text[0].isdigit()):
+            about = j < n and toks[j].key in ABOUT and bool(verb)
+            end = self._phrase_end(toks, j + about, {"cua3"})
+            if end == j + about or not (toks[j].cap or toks[j].text[0].isdigit() or verb):
                 continue
+            if not (toks[j].cap or toks[j].text[0].isdigit() or about) and (
+                    self.tagger.is_stop(toks, j) or toks[j].key in self._chain_words):
+                continue  # "ban hành Nghị quyết và ...": no name follows
+            if any(self._personnel(toks, k) for k in range(j, end)):
+                continue  # "quyết định bổ nhiệm ...": a personnel decision
             body = ""
-            meeting = self.lex.documents.match(toks, j)
-            after = end
-            if after < n and toks[after].key == "cua3":
-                b_end = self._phrase_end(toks, after + 1, {"cua3"})
-                if b_end > after + 1 and toks[after + 1].cap:
+            meeting = docs.match(toks, j)
+            after = self._skip_date(toks, end)
+            if meeting and meeting[1] == "meeting":
+                end = _trim_lower(toks, j, end)  # "Nghị quyết Trung ương 4 khóa XI"
+            if after < n and toks[after].key == "cua3" and doc[1] == "document":
+                b_end = self._body_after(items, toks, after + 1)
+                if b_end > after + 1:
                     if meeting and meeting[1] == "meeting":
-                        end = b_end  # "Nghị quyết Đại hội ... của Đảng"
+                        end = after = b_end  # "Nghị quyết Đại hội ... của Đảng"
                     else:
                         body = _span(toks, after + 1, b_end)
                         after = b_end
-            if meeting and meeting[1] == "meeting":
+            if not body and meeting and meeting[1] == "meeting":
                 body = _span(toks, j, end)
             if not body:
-                body = self._adopting_subject(items, toks, i)
+                body = verb or self._passive_subject(items, toks, end)
+                after = max(after, end)
             if body:
                 out.append(self._fact(toks, i, max(end, after), relation="adopts", body=body,
                                       resolution=_span(toks, i, end)))
         return out
 
+    def _body_after(self, items: list[Item], toks: list[Token], k: int) -> int:
+        """End of the body named at token k after "của": the tagged body or title, else
+        its capitalised words."""
+        it = next((it for it in items if it.i == k), None)
+        if it is not None and it.kind in {"BODY", "TITLE", "PLACE", "PROPER"}:
+            return it.j
+        if k >= len(toks) or not toks[k].cap:
+            return k
+        return _trim_lower(toks, k, self._phrase_end(toks, k, {"cua3"}))
+
+    def _personnel(self, toks: list[Token], k: int) -> bool:
+        m = self.lex.triggers.match(toks, k)
+        return bool(m and m[1][0] in PERSONNEL)
+
+    @staticmethod
+    def _skip_date(toks: list[Token], k: int) -> int:
+        """Past a date written after a document's number ("ngày 25/10/2017")."""
+        n = len(toks)
+        if k < n and toks[k].key == "ngay2":
+            m = k + 1
+            while m < n and (toks[m].text.isdigit() or toks[m].text in {"/", "-", "."}):
+                m += 1
+            if m > k + 1:
+                return m
+        return k
+
+    def _passive_subject(self, items: list[Item], toks: list[Token], end: int) -> str:
+        """ "Luật X được Quốc hội thông qua": the body between "được" and the verb."""
+        if end >= len(toks) or toks[end].key != "đươc5":
+            return ""
+        idx = next((k for k, it in enumerate(items) if it.i == end + 1), None)
+        if idx is None or idx + 1 >= len(items):
+            return ""
+        body, trig = items[idx], items[idx + 1]
+        if body.kind in {"BODY", "TITLE"} and trig.kind == "TRIG" and trig.relation == "adopts":
+            return body.text
+        return ""
+
     def _adopting_subject(self, items: list[Item], toks: list[Token], i: int) -> str:
-        """ "Quốc hội thông qua Luật X": the body or office before an adopting verb."""
+        """ "Quốc hội thông qua Luật X", "Quốc hội họp phiên bế mạc và biểu quyết thông qua
+        Nghị quyết ...": the body or office that opens the clause of an adopting verb."""
         idx = next((k for k, it in enumerate(items) if it.i <= i < it.j), None)
         if idx is None:
             return ""
         k = idx - 1
-        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {
-            "các", "số", "đã", "chính thức", "mới"
-        }:
+        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in SKIP_BEFORE_DOC:
             k -= 1
         if k < 0 or items[k].kind != "TRIG" or items[k].relation != "adopts":
             return ""
+        if any(self.lex.hedges.match(toks, t) for t in range(max(0, items[k].i - 8), items[k].i)):
+            return ""  # "trình Quốc hội thông qua": a proposal
+        trig = items[k]
         k -= 1
-        while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {
-            "đã", "vừa", "chính", "thức"
-        }:
-            k -= 1
-        if k >= 0 and items[k].kind in {"BODY", "TITLE"}:
-            it = items[k]
-            if it.kind == "TITLE" and it.post and not it.body:
-                return it.post_text + (" " + it.post.default_body if False else "")
-            return it.text or it.body
-        return ""
+        words = 0
+        while k >= 0 and items[k].kind == "WORD" and words < MAX_SUBJECT_GAP:
+            k, words = k - 1, words + 1
+        if k < 0 or items[k].kind not in {"BODY", "TITLE"}:
+            return ""
+        delegate = self.lex.connectors.get("delegate", frozenset())
+        for t in range(items[k].j, trig.i):
+            pair = f"{toks[t].key} {toks[t + 1].key}" if t + 1 < trig.i else ""
+            if toks[t].key in delegate or pair in delegate:
+                return ""  # "Bộ Chính trị yêu cầu các tỉnh ban hành ..."
+        if words and k > 0 and items[k - 1].kind != "PUNCT":
+            return ""  # the body must open the clause when words stand between
+        it = items[k]
+        if it.kind == "TITLE" and it.post and not it.body:
+            return it.post_text
+        return it.text or it.body
 
     # --- awards --------------------------------------------------------------------------
 
@@ -155,7 +220,7 @@ class EventFinder:
 
     def _recipient_before(self, items: list[Item], trig: Item) -> str:
         """ "Trường X vinh dự được tặng Huân chương ...": the subject receives it."""
-        if not trig.text.casefold().startswith(("được", "đón", "nhận")):
+        if not trig.text.casefold().startswith(("được", "đón", "nhận", "vinh")):
             k = items.index(trig) - 1
             if not (k >= 0 and items[k].text.casefold() in {"được", "vinh dự", "đã"}):
                 return ""
@@ -181,3 +246,11 @@ class EventFinder:
                 return it.post_text
             return it.text if it.kind == "BODY" else it.text or it.post_text
         return ""
+
+
+def _trim_lower(toks: list[Token], i: int, end: int) -> int:
+    """Drop lower-case words that end a name ("Trung ương 4 khóa XI gắn với" -> "... XI")."""
+    while end > i + 1 and toks[end - 1].word and not toks[end - 1].cap \
+            and not toks[end - 1].text[0].isdigit() and toks[end - 1].key not in INSIDE_NAMES:
+        end -= 1
+    return end

@@ -40,6 +40,9 @@ class Tagger:
     def __init__(self, lex: Lexicon):
         self.lex = lex
         self._no_break = lex.no_break
+        self._chain_words = lex.connectors.get("chain", frozenset())
+        self._body_tails = lex.connectors.get("body-tail", frozenset())
+        self._body_terms = lex.connectors.get("body-term", frozenset())
 
     # --- predicates over tokens ---------------------------------------------------------
 
@@ -145,7 +148,7 @@ class Tagger:
         while k < n and k - last_good < 5 and k < last_good + MAX_BODY_TOKENS:
             t = toks[k]
             p = self._place_at(toks, k) if (t.cap or not self.is_stop(toks, k)) else None
-            if p and (t.cap or p[1] or self.lex.place_words.match(toks, k)):
+            if p and (p[1] or not t.cap and self.lex.place_words.match(toks, k)):
                 k, place, place_full = p[0], p[1] or place, p[2]
                 last_good, prev_name = k, False
                 continue
@@ -181,6 +184,11 @@ class Tagger:
                 k += 1
                 last_good, prev_name = k, True
                 continue
+            tail = self._tail_end(toks, k)
+            if tail > k:  # "Ban Tổ chức trung ương", "Ban Chấp hành Trung ương Đảng khóa XI"
+                k = last_good = tail
+                prev_name = False
+                continue
             if self.is_stop(toks, k):
                 break
             r = k
@@ -201,13 +209,30 @@ class Tagger:
             ):
                 k = r
                 continue
-            if prev_name and (k + 1 >= n or not toks[k + 1].word or self.is_stop(toks, k + 1)
-                              or toks[k + 1].cap):
+            tail = next((m for m in range(k + 1, min(r + 1, n)) if self._tail_end(toks, m) > m), None)
+            if prev_name and tail is not None:  # "Ban Tổ chức trung ương"
+                k = last_good = self._tail_end(toks, tail)
+                prev_name = False
+                continue
+            if prev_name and t.key not in self._chain_words and (
+                    k + 1 >= n or not toks[k + 1].word or self.is_stop(toks, k + 1)
+                    or toks[k + 1].cap):
                 k += 1
                 last_good, prev_name = k, False
                 continue
             break
         return last_good, place, place_full
+
+    def _tail_end(self, toks: list[Token], k: int) -> int:
+        """End of lower-case words that still belong to a body's name at token k: a
+        body tail ("trung ương") or a term ("khóa XI", "khoá 12"); k when none."""
+        n = len(toks)
+        if k + 1 < n and f"{toks[k].key} {toks[k + 1].key}" in self._body_tails:
+            return k + 2
+        if toks[k].key in self._body_terms and k + 1 < n and _is_term_number(toks[k + 1].text) \
+                and not (k + 3 < n and toks[k + 2].text == "," and _is_term_number(toks[k + 3].text)):
+            return k + 2
+        return k
 
     def parse_body(self, toks: list[Token], j: int, post: Post | None) -> Item | None:
         """A body starting at token j, written out or implied by a fused title."""
@@ -222,6 +247,9 @@ class Tagger:
             bt = m[1]
             head_end = j + m[0]
             end, place, place_full = self.body_end(toks, head_end)
+            if bt.local and end == head_end + 2 and self._tail_end(toks, head_end) == end \
+                    and toks[head_end].key in self._body_terms:
+                end = head_end  # "Tỉnh ủy khóa XVI": the place the chain shares comes first
             bare = end == head_end
             if bare and bt.needs_name and not (post is not None and toks[j].cap):
                 return None  # "Bộ", "Sở" alone name a body only right after a title
@@ -421,6 +449,14 @@ class Tagger:
                     if implied and implied.j >= i + n_tok:
                         return m, post
         return post_match
+
+
+_ROMAN = frozenset("IVXLC")
+
+
+def _is_term_number(text: str) -> bool:
+    """ "XI", "12": the number of a term or congress."""
+    return text.isdigit() and len(text) <= 2 or bool(text) and set(text) <= _ROMAN
 
 
 def _is_acronym(t: Token) -> bool:

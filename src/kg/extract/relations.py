@@ -13,6 +13,7 @@ from ..lexicon import Lexicon, Token
 from .mentions import Item
 
 MEMBERSHIP = {"elected", "appointed", "dismissed"}
+DATE_PUNCT = {"/", "-", "–", ".", ","}
 # words between an adverb-like position and a subject ("ông X đã được ...")
 CHAIR_SKIP = {"do", "đã", "cùng", "sẽ", "trực", "tiếp", "vừa"}
 
@@ -38,6 +39,7 @@ class RelationFinder:
         self.lex = lex
         self.con = lex.connectors
         self._memo: dict[tuple[str, str], bool] = {}
+        self._member_post = next((p for p in lex.post_by_iri.values() if p.membership), None)
 
     def _is(self, role: str, text: str) -> bool:
         """Whether ``text`` is a connector of ``role`` (memoised: the same few words recur)."""
@@ -53,7 +55,17 @@ class RelationFinder:
         out: list[list[int]] = []
         cur: list[int] = []
         gap: list[Item] = []
-        for idx, it in enumerate(items):
+        idx = -1
+        while idx + 1 < len(items):
+            idx += 1
+            it = items[idx]
+            if cur and not gap and it.kind in {"PUNCT", "WORD"}:
+                end = self._term_end(items, idx)
+                if end is not None:  # "(8/2011)", "nhiệm kỳ 2010-2015" after a title
+                    if it.text == "(":
+                        items[cur[-1]].attrs["dated"] = True
+                    idx = end - 1
+                    continue
             if it.kind == "TITLE":
                 joined = cur and self._chain_gap(gap)
                 if not joined and cur:
@@ -72,6 +84,34 @@ class RelationFinder:
             out.append(cur)
         return out
 
+    def _term_end(self, items: list[Item], k: int) -> int | None:
+        """End of a date or term written after a title: "(8/2011)", "(2011 - 2015)",
+        "nhiệm kỳ 2010-2015", "giai đoạn 2006-2011"; None when items[k] opens none."""
+        n = len(items)
+        if items[k].text == "(":
+            m, digits = k + 1, False
+            while m < n and m - k < 12 and (
+                items[m].kind == "PUNCT" and items[m].text in DATE_PUNCT
+                or items[m].kind == "WORD" and (items[m].text.isdigit()
+                                                 or self._is("date-word", items[m].text))
+            ):
+                digits = digits or items[m].text.isdigit()
+                m += 1
+            return m + 1 if digits and m < n and items[m].text == ")" else None
+        m = None
+        for size in (2, 1):
+            if k + size <= n and all(items[x].kind == "WORD" for x in range(k, k + size)) \
+                    and self._is("term", " ".join(items[x].text for x in range(k, k + size))):
+                m = k + size
+                break
+        if m is None:
+            return None
+        start = m
+        while m < n and (items[m].kind == "WORD" and items[m].text.isdigit()
+                         or items[m].kind == "PUNCT" and items[m].text in {"-", "–"}):
+            m += 1
+        return m if m > start else None
+
     def _chain_gap(self, gap: list[Item]) -> bool:
         """Whether the words between two titles join them (", ", "kiêm", ", đồng thời là")."""
         return all(self._is("chain", g.text) for g in gap) or self._is(
@@ -88,6 +128,7 @@ class RelationFinder:
         """Claims of one sentence. ``focus`` is the person the article last named, for a
         clause whose subject is a bare pronoun ("ông được bầu làm ...")."""
         claims: list[Claim] = []
+        self._membership_bodies(items)
         chains = self.chains(items)
         former = self._marked(items, chains, "title-prefix")
         blocked = self._blocked(items)
@@ -96,31 +137,89 @@ class RelationFinder:
             owner, rel, conf = self._owner(items, toks, chain, focus)
             if owner is None:
                 continue
-            for idx in chain:
-                if idx in blocked or not self._stated(items[idx]):
-                    continue
+            kept = [idx for idx in chain if idx not in blocked and self._stated(items[idx])]
+            past = self._past_range(items, min(chain[0], _pos(items, owner)))
+            for idx in kept:
                 r = rel
-                if r == "holds" and (idx in former or owner.attrs.get("historic")):
+                if r == "holds" and (idx in former or owner.attrs.get("historic") or past):
                     r = "held"
                 title = items[idx]
                 lo, hi = min(title.i, owner.i), max(title.j, owner.j)
                 claims.append(Claim(r, owner, title, lo, hi, conf))
+            if rel in {"holds", "appointed", "elected"} and kept:
+                pred = self._predecessor(items, chain[-1])
+                if pred is not None:
+                    who, r = pred
+                    for idx in kept:
+                        title = items[idx]
+                        claims.append(Claim(r, who, title, min(title.i, who.i),
+                                            max(title.j, who.j), 0.8))
         claims += self._chairs(items)
         return claims
 
+    def _membership_bodies(self, items: list[Item]) -> None:
+        """ "được bầu vào Ban Chấp hành Trung ương": election into a body is membership,
+        post "Ủy viên" of that body (the BODY item becomes a TITLE)."""
+        member = self._member_post
+        if member is None:
+            return
+        for idx in range(1, len(items)):
+            it, prev = items[idx], items[idx - 1]
+            if it.kind == "BODY" and prev.kind == "TRIG" and prev.role == "before-title" \
+                    and prev.relation in MEMBERSHIP and self._is("into", prev.text.split()[-1]):
+                it.kind, it.post, it.post_text = "TITLE", member, member.label_vi
+                it.body = it.text
+
+    def _predecessor(self, items: list[Item], last: int) -> tuple[Item, str] | None:
+        """ "... làm Giám đốc Sở Y thay ông Z (nghỉ hưu)": Z held the post, or retired
+        from it (dismissed)."""
+        k = last + 1
+        for size in (2, 1):
+            end = k + size
+            if end > len(items) or any(items[m].kind not in {"WORD", "PUNCT"}
+                                       for m in range(k, end)):
+                continue
+            if not self._is("succession", " ".join(items[m].text for m in range(k, end))):
+                continue
+            who = self._person_after(items, end)
+            if who is None or not who.attrs.get("person"):
+                return None
+            m = _pos(items, who) + 1
+            if m < len(items) and items[m].text == "(":
+                m += 1
+            for n in (3, 2, 1):
+                if m + n <= len(items) and all(items[x].kind == "WORD" for x in range(m, m + n)) \
+                        and self._is("retired", " ".join(items[x].text for x in range(m, m + n))):
+                    return who, "dismissed"
+            return who, "held"
+        return None
+
     def _marked(self, items: list[Item], chains: list[list[int]], role: str) -> set[int]:
         """TITLE items marked former by a prefix ("nguyên", "cố", "từng là"), chain-wide
-        from the prefix on."""
+        from the prefix on; and every title of a dated career list ("Bí thư Tỉnh ủy X
+        (8/2011); Phó ban ... (4/2015)")."""
         former: set[int] = set()
         for chain in chains:
             on = False
             for idx in chain:
-                prev = items[idx - 1] if idx else None
-                if prev and prev.kind == "TRIG" and prev.role == role:
+                if self._prefix_before(items, idx, role) is not None:
                     on = True
                 if on:
                     former.add(idx)
+            if sum(1 for idx in chain if items[idx].attrs.get("dated")) >= 2:
+                former.update(chain)
         return former
+
+    @staticmethod
+    def _prefix_before(items: list[Item], idx: int, role: str) -> int | None:
+        """Index of a trigger of ``role`` right before items[idx], a colon allowed between
+        ("từng giữ các chức vụ: ...")."""
+        k = idx - 1
+        if k >= 0 and items[k].kind == "PUNCT" and items[k].text == ":":
+            k -= 1
+        if k >= 0 and items[k].kind == "TRIG" and items[k].role == role:
+            return k
+        return None
 
     @staticmethod
     def _stated(title: Item) -> bool:
@@ -170,19 +269,29 @@ class RelationFinder:
                 return lo - 1
         return None
 
-    def _person_before(self, items: list[Item], first: int) -> tuple[Item | None, str]:
+    def _person_before(self, items: list[Item], first: int,
+                       focus: str | None = None) -> tuple[Item | None, str]:
         """The person a chain starting at items[first] is written after, and how:
         "apposition" ("X, Chủ tịch ..."), "copula" ("X là/làm Chủ tịch ...") or
-        "prefix" ("X từng làm Chủ tịch ...")."""
+        "prefix" ("X từng làm Chủ tịch ..."). A bare "ông" stands for ``focus``."""
         k = first - 1
+        if k >= 0 and items[k].kind == "PUNCT" and items[k].text == ":" and k >= 1 \
+                and items[k - 1].kind == "TRIG" and items[k - 1].role == "title-prefix":
+            k -= 1
         if k >= 0 and items[k].kind == "TRIG" and items[k].role in {"title-prefix", "title-block"}:
-            if k >= 1 and items[k - 1].kind == "PERSON":
+            if k >= 1 and items[k - 1].kind == "PERSON" and items[k - 1].attrs.get("person"):
                 return items[k - 1], "prefix"
+            if k >= 1 and (p := self._pronoun_at(items, k - 1, focus)) is not None:
+                return p, "prefix"
             k -= 1
         for role in ("copula", "apposition"):
             m = self._connector_before(items, k, role) if k >= 0 else None
-            if m is not None and m >= 0 and items[m].kind == "PERSON":
+            if m is not None and m >= 0 and items[m].kind == "PERSON" \
+                    and items[m].attrs.get("person"):
                 return items[m], role
+            if role == "copula" and m is not None and m >= 0 and items[m + 1].text != "làm" \
+                    and (p := self._pronoun_at(items, m, focus)) is not None:
+                return p, role
         return None, ""
 
     def _governing(self, items: list[Item], m: int) -> Item | None:
@@ -234,7 +343,7 @@ class RelationFinder:
             if it.kind == "PUNCT" and it.text in {";", "."}:
                 break
             if it.kind == "TRIG" and it.role == "before-person" and person is not None:
-                adjacent = all(items[x].kind == "CUE" for x in range(m + 1, items.index(person)))
+                adjacent = all(items[x].kind == "CUE" for x in range(m + 1, _pos(items, person)))
                 return person, it if adjacent else None
             if it.kind == "TRIG" and it.role in {"before-title", "clause"} and person is None:
                 break
@@ -272,7 +381,7 @@ class RelationFinder:
         first, last = chain[0], chain[-1]
         trig = self._event_trigger(items, first)
         if trig is not None:
-            k = items.index(trig)
+            k = _pos(items, trig)
             person, governing = self._subject_left(items, k)
             if person is None:
                 # "miễn nhiệm chức vụ ... đối với ông X"
@@ -299,25 +408,70 @@ class RelationFinder:
             gov = self._governing(items, first)
             if gov is not None and gov.role == "before-person" \
                     and not self._copula_after(items, after):
-                g = items.index(gov)
+                g = _pos(items, gov)
                 if self._hedged(items, toks, g):
                     return None, "", 0.0
                 rel = gov.relation  # "Quốc hội miễn nhiệm Chủ tịch X"
                 self._body_from_subject(items, g, chain)
             return after, rel, 0.9
-        before, link = self._person_before(items, first)
+        before, link = self._person_before(items, first, focus)
         if before is not None and before.attrs.get("person"):
             rel = "holds"
             if link in {"copula", "prefix"}:
-                gov = self._governing(items, items.index(before))
-                if gov is not None and self._hedged(items, toks, items.index(gov)):
+                gov = self._governing(items, _pos(items, before))
+                if gov is not None and self._hedged(items, toks, _pos(items, gov)):
                     return None, "", 0.0
                 if gov is not None:
                     rel = gov.relation  # "bổ nhiệm ông X làm ...", "Thời ông X làm ..."
-                elif link == "copula" and self._succession_after(items, last):
+                elif link == "copula" and (self._succession_after(items, last)
+                                           or self._framed(items, first)):
                     rel = "appointed"  # "ông X làm Giám đốc Sở Y thay ông Z"
             return before, rel, 0.9
+        if self._prefix_before(items, first, "title-prefix") is not None \
+                and last + 1 < len(items) and items[last + 1].text == ",":
+            # "Khi còn là Phó Bí thư Tỉnh ủy, ông X ...": the subject after the clause
+            after = self._person_after(items, last + 2)
+            if after is None:
+                after = self._pronoun_at(items, last + 2, focus)
+            if after is not None and after.attrs.get("person"):
+                return after, "holds", 0.85
         return None, "", 0.0
+
+    def _past_range(self, items: list[Item], k: int) -> bool:
+        """Whether a closed past period opens the clause before items[k]: "Từ tháng 1/2000
+        đến tháng 6/2006, ông là ..." (not "từ năm 2016 đến nay")."""
+        opened = False
+        for m in range(k):
+            it = items[m]
+            if it.kind != "WORD":
+                continue
+            if not opened and self._is("range-from", it.text) and (
+                    m == 0 or items[m - 1].kind == "PUNCT"):
+                opened = True
+            elif opened and self._is("range-to", it.text):
+                nxt = items[m + 1] if m + 1 < k else None
+                return nxt is not None and not self._is("now", nxt.text) and not (
+                    m + 2 < k and self._is("now", f"{nxt.text} {items[m + 2].text}"))
+        return False
+
+    def _framed(self, items: list[Item], k: int) -> bool:
+        """Whether a decision frames the sentence before items[k] ("Theo phân công của Bộ
+        Chính trị, ông A làm ..., ông B làm ...")."""
+        return any(it.kind == "TRIG" and it.role == "frame" for it in items[:k])
+
+    def _pronoun_at(self, items: list[Item], k: int, focus: str | None) -> Item | None:
+        """A bare "ông"/"bà" at items[k] standing for the person last named."""
+        if k >= len(items):
+            return None
+        it = items[k]
+        if self._honorific(it) or (it.kind == "PERSON" and not it.attrs.get("person")
+                                   and self._honorific(Item("WORD", it.i, it.j, it.text))):
+            nxt = items[k + 1] if k + 1 < len(items) else None
+            named = next((p.attrs["person"] for p in reversed(items[:k])
+                          if p.kind == "PERSON" and p.attrs.get("person")), None) or focus
+            if named and (nxt is None or nxt.kind != "PERSON"):
+                return Item("PERSON", it.i, it.j, text=it.text, attrs={"person": named})
+        return None
 
     @staticmethod
     def _body_from_subject(items: list[Item], g: int, chain: list[int]) -> None:
@@ -340,7 +494,7 @@ class RelationFinder:
 
     def _copula_after(self, items: list[Item], person: Item) -> bool:
         """Whether the person is followed by "làm/giữ chức <title>" (a new post)."""
-        k = items.index(person) + 1
+        k = _pos(items, person) + 1
         for size in (1, 2, 3):
             end = k + size
             if end < len(items) and items[end].kind == "TITLE" and all(
@@ -368,7 +522,10 @@ class RelationFinder:
                 continue
             person = None
             if k + 1 < len(items) and _low(items[k + 1]) == "của":
-                person = self._person_after(items, k + 2)
+                m = k + 2  # "dưới sự chủ trì của Tổng Bí thư X"
+                while m < len(items) and items[m].kind == "TITLE":
+                    m += 1
+                person = self._person_after(items, m)
             if person is None:
                 person = self._chair_subject(items, k)
             if person is not None and person.attrs.get("person"):
@@ -398,3 +555,8 @@ def _keys(text: str) -> list[str]:
     from ..lexicon import token_keys
 
     return list(token_keys(text))
+
+
+def _pos(items: list[Item], item: Item) -> int:
+    """Index of the item that starts at item's first token (a pronoun stand-in included)."""
+    return next(k for k, it in enumerate(items) if it.i == item.i)

@@ -1,0 +1,286 @@
+"""Ingest throughput and the bulk path on the real corpus; figures into docs/benchmarks.md
+("## Ingest and query", shared with query_bench.py and server_load.py through
+bench/results/*.json).
+
+    python bench/ingest_bench.py [--corpus ../shared/corpus/articles] [--work /tmp/kg-bench]
+
+Measures, wall clock, one run each: `kg ingest --jobs 1` and `--jobs 2` (fresh stores),
+`kg export --format nquads`, `oxigraph load` of that file, Virtuoso's bulk loader
+(ld_dir + rdf_loader_run) on it, and kg.distributed on a LocalCluster of 2 workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from docs_section import machine, write_section
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results"
+TITLE = "Ingest and query"
+KG = [sys.executable, "-m", "kg.cli"]
+
+
+# --- servers (also used by query_bench.py) --------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def oxigraph_binary() -> str | None:
+    local = Path(sys.executable).parent / "oxigraph"
+    return str(local) if local.exists() else shutil.which("oxigraph")
+
+
+def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    proc = subprocess.Popen([oxigraph_binary() or "oxigraph", "serve", "--location",
+                             str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    wait_http(base + "/query?query=ASK%7B%7D", proc)
+    return proc, base
+
+
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = ., {d}, {data}
+NumberOfBuffers = 340000
+MaxDirtyBuffers = 250000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 20
+MaxClientConnections = 20
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 600
+"""
+PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
+VIRTUOSO_SETUP = (
+    f"DB.DBA.RDF_GRAPH_GROUP_CREATE ('{PRIVATE}', 1); "
+    + " ".join(f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE}', '{g}');" for g in (
+        "http://www.openlinksw.com/schemas/virtrdf#", "http://localuriqaserver/sparql",
+        "http://www.w3.org/ns/ldp#"))
+    + " DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);")
+
+
+class Virtuoso:
+    def __init__(self, d: Path, data_dir: Path):
+        d.mkdir(parents=True, exist_ok=True)
+        self.sql, self.http = free_port(), free_port()
+        (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=self.sql, http=self.http,
+                                                            data=data_dir))
+        self.proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile",
+                                      str(d / "virtuoso.ini")], cwd=d,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{self.http}"
+        wait_http(self.base + "/sparql?query=ASK%7B%7D", self.proc)
+        self.isql(VIRTUOSO_SETUP)
+
+    def isql(self, sql: str) -> str:
+        return subprocess.run(["isql-vt", f"127.0.0.1:{self.sql}", "dba", "dba", "exec=" + sql],
+                              check=True, capture_output=True, text=True, timeout=3600).stdout
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+
+def du(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) if path.is_dir() \
+        else path.stat().st_size
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
+    t0 = time.perf_counter()
+    r = subprocess.run(cmd, capture_output=True, **kw)
+    dt = time.perf_counter() - t0
+    if r.returncode not in (0, 1):  # 1 = some inputs failed, reported
+        raise RuntimeError(f"{cmd}: {r.stderr.decode()[-2000:]}")
+    return dt, r
+
+
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def run(corpus: Path, work: Path) -> dict:
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    n_files = sum(1 for _ in corpus.rglob("*.txt"))
+    out: dict = {"corpus": str(corpus), "files": n_files, "load": os.getloadavg()[0]}
+    for jobs in (1, 2):
+        store = work / f"store-j{jobs}"
+        dt, r = timed([*KG, "ingest", str(corpus), "--store", str(store), "--jobs", str(jobs),
+                       "--no-progress"])
+        summary = next(line for line in r.stderr.decode().splitlines() if " articles, " in line)
+        articles = int(summary.split()[0])
+        out[f"ingest_j{jobs}"] = {"seconds": dt, "articles": articles,
+                                  "rate": articles / dt, "summary": summary,
+                                  "store_bytes": du(store)}
+        print(f"ingest --jobs {jobs}: {summary} ({dt:.1f} s wall)", file=sys.stderr)
+    store = work / "store-j1"
+    nq = work / "nq" / "corpus.nq"
+    nq.parent.mkdir()
+    dt, _ = timed([*KG, "export", "--format", "nquads", "--store", str(store), "-o", str(nq)])
+    quads = sum(1 for _ in nq.open("rb"))
+    out["export"] = {"seconds": dt, "bytes": nq.stat().st_size, "quads": quads}
+    print(f"export: {quads} quads, {dt:.1f} s", file=sys.stderr)
+    if oxigraph_binary():
+        loc = work / "oxigraph-bulk"
+        dt, _ = timed([oxigraph_binary(), "load", "--location", str(loc), "--file", str(nq)])
+        out["oxigraph_load"] = {"seconds": dt, "rate": quads / dt, "store_bytes": du(loc)}
+        print(f"oxigraph load: {dt:.1f} s", file=sys.stderr)
+    if shutil.which("virtuoso-t"):
+        v = Virtuoso(work / "virtuoso", nq.parent)
+        try:
+            t0 = time.perf_counter()
+            v.isql(f"ld_dir('{nq.parent}', '*.nq', 'https://w3id.org/vnkg/graph/default'); "
+                   "rdf_loader_run(); checkpoint;")
+            dt = time.perf_counter() - t0
+            out["virtuoso_load"] = {"seconds": dt, "rate": quads / dt,
+                                    "store_bytes": du(work / "virtuoso")}
+            print(f"virtuoso bulk load: {dt:.1f} s", file=sys.stderr)
+        finally:
+            v.stop()
+    try:
+        import dask.distributed  # noqa: F401
+
+        dt, r = timed([sys.executable, "-m", "kg.distributed", str(corpus), "-o",
+                       str(work / "shards"), "--workers", "2", "--partitions", "8"])
+        out["dask"] = {"seconds": dt, "summary": r.stderr.decode().strip().splitlines()[-1],
+                       "rate": out["ingest_j1"]["articles"] / dt}
+        print(f"dask: {out['dask']['summary']}", file=sys.stderr)
+    except ImportError:
+        pass
+    out["peak_rss_mib"] = peak_rss_mib()
+    return out
+
+
+# --- the docs section ----------------------------------------------------------------------
+
+
+def load(name: str) -> dict | None:
+    p = RESULTS / f"{name}.json"
+    return json.loads(p.read_text()) if p.exists() else None
+
+
+def save(name: str, data: dict) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    data["machine"] = machine()
+    (RESULTS / f"{name}.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def mib(n: float) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def render() -> None:
+    """Rewrite the section from whatever results exist."""
+    parts: list[str] = []
+    ing = load("ingest")
+    if ing:
+        parts.append(
+            "`python bench/ingest_bench.py` — wall clock, one run each, on the "
+            f"{ing['files']} files of `../shared/corpus/articles` (load average at start "
+            f"{ing['load']:.1f}: the machine was shared with other work).\n")
+        rows = ["| step | seconds | rate | size |", "| --- | --- | --- | --- |"]
+        for j in (1, 2):
+            r = ing[f"ingest_j{j}"]
+            rows.append(f"| `kg ingest --jobs {j}` (end to end) | {r['seconds']:.1f} | "
+                        f"**{r['rate']:.0f} articles/s** | store {mib(r['store_bytes'])} |")
+        e = ing["export"]
+        rows.append(f"| `kg export --format nquads` | {e['seconds']:.1f} | "
+                    f"{e['quads'] / e['seconds']:,.0f} quads/s | {e['quads']:,} quads, "
+                    f"{mib(e['bytes'])} |")
+        if "oxigraph_load" in ing:
+            o = ing["oxigraph_load"]
+            rows.append(f"| `oxigraph load` of that file | {o['seconds']:.1f} | "
+                        f"{o['rate']:,.0f} quads/s | store {mib(o['store_bytes'])} |")
+        if "virtuoso_load" in ing:
+            o = ing["virtuoso_load"]
+            rows.append(f"| Virtuoso `ld_dir` + `rdf_loader_run` + checkpoint | "
+                        f"{o['seconds']:.1f} | {o['rate']:,.0f} quads/s | "
+                        f"database {mib(o['store_bytes'])} |")
+        if "dask" in ing:
+            d = ing["dask"]
+            rows.append(f"| `python -m kg.distributed` (LocalCluster, 2 workers, 8 shards) | "
+                        f"{d['seconds']:.1f} | {d['rate']:.0f} articles/s | |")
+        parts.append("\n".join(rows))
+        parts.append(f"\nTarget: ingest ≥ 100 articles/s with `--jobs 1`. Machine: "
+                     f"{ing['machine']}.")
+    q = load("query")
+    if q:
+        parts.append(q["markdown"])
+    s = load("server_load")
+    if s:
+        parts.append(s["markdown"])
+    write_section(TITLE, "\n\n".join(parts))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "articles")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-bench-ingest"))
+    args = ap.parse_args()
+    if not args.corpus.exists():
+        sys.exit(f"{args.corpus} is absent")
+    save("ingest", run(args.corpus, args.work))
+    render()
+
+
+if __name__ == "__main__":
+    main()

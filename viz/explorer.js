@@ -43,39 +43,35 @@
   }
 
   // --- vis data ------------------------------------------------------------------------------
-  const baseNode = (n) => ({
-    id: n.id, color: { background: data.colours[n.type], border: "#444",
-      highlight: { background: data.colours[n.type], border: "#000" },
-      hover: { background: data.colours[n.type], border: "#000" } },
-    font: { color: "#222" }, opacity: 1,
-  });
-  const dimNode = (n) => ({
-    id: n.id, color: { background: "#ececec", border: "#d4d4d4",
-      highlight: { background: "#ececec", border: "#999" }, hover: { background: "#e0e0e0", border: "#999" } },
-    font: { color: "#c4c4c4" },
-  });
-  const edgeColour = (e) => (e.relation === "former" ? "#b9a9a0" : e.relation === "holds" ? "#8a8f98" : "#b08fc4");
+  // Per-item fields are kept to plain numbers and strings: vis-network deep-copies every
+  // option object per item, which dominated the start-up time on big graphs. Colours and
+  // shapes come from one group per node type.
+  const groups = {};
+  for (const t of Object.keys(data.colours)) {
+    const c = data.colours[t];
+    groups[t] = { shape: data.shapes[t] || "dot",
+      color: { background: c, border: "#3d3d3d", highlight: { background: c, border: "#000" },
+        hover: { background: c, border: "#000" } } };
+  }
+  const EDGE_COLOUR = { holds: "#8d939c", former: "#c2b3aa" };
   let lang = "vi";
   const edgeLabel = (e) => (lang === "en" ? e.label_en || e.label : e.label);
-  const baseEdge = (i) => ({ id: i, color: { color: edgeColour(E[i]), highlight: "#222", hover: "#222" },
-    font: { color: "#444" }, label: edgeLabel(E[i]) });
-  const dimEdge = (i) => ({ id: i, color: { color: "#eeeeee", highlight: "#222", hover: "#222" },
-    font: { color: "rgba(0,0,0,0)" }, label: edgeLabel(E[i]) });
 
   const pairCount = {};
-  const nodes = new vis.DataSet(N.map((n) => Object.assign(baseNode(n), {
-    label: short(n.label, 42), shape: data.shapes[n.type] || "dot", value: n.degree + 1,
-    x: n.x, y: n.y,
-  })));
+  const nodes = new vis.DataSet(N.map((n) => ({ id: n.id, label: short(n.label, 42), group: n.type,
+    value: n.degree + 1, x: n.x, y: n.y })));
   const edges = new vis.DataSet(E.map((e, i) => {
     const pair = e.from < e.to ? `${e.from}|${e.to}` : `${e.to}|${e.from}`;
     const k = (pairCount[pair] = (pairCount[pair] || 0) + 1) - 1;
-    const smooth = k === 0 ? { enabled: false }
-      : { enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.18 * Math.ceil(k / 2) };
-    return Object.assign(baseEdge(i), { from: e.from, to: e.to, arrows: "to", smooth,
-      dashes: e.relation === "former", width: Math.min(1 + Math.log2(e.articles || 1), 5) });
+    const item = { id: i, from: e.from, to: e.to, label: edgeLabel(e),
+      color: EDGE_COLOUR[e.relation] || "#b08fc4" };
+    if (k > 0) item.smooth = { enabled: true, type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.18 * Math.ceil(k / 2) };
+    if (e.relation === "former") item.dashes = true;
+    if (e.articles > 1) item.width = Math.min(1 + Math.log2(e.articles), 5);
+    return item;
   }));
-
+  const baseEdge = (i) => ({ id: i, color: EDGE_COLOUR[E[i].relation] || "#b08fc4", label: edgeLabel(E[i]) });
+  const dimEdge = (i) => ({ id: i, color: "#efefef", label: " " });
   marks.datasets = performance.now();
 
   // --- filters -----------------------------------------------------------------------------
@@ -112,10 +108,14 @@
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
       borderWidth: 1, font: { size: 14, face: "system-ui, DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
-      scaling: { min: 7, max: 42, label: { enabled: true, min: 12, max: 34, drawThreshold: 6, maxVisible: 34 } },
+      // square root: hubs stand out, but the middle of the degree range is not all tiny
+      scaling: { min: 6, max: 64, customScalingFunction: (min, max, total, value) =>
+        (max === min ? 0.5 : Math.sqrt((value - min) / (max - min))),
+      label: { enabled: true, min: 11, max: 110, drawThreshold: 7, maxVisible: 28 } },
     },
+    groups,
     edges: {
-      arrows: { to: { enabled: true, scaleFactor: 0.4 } },
+      arrows: { to: { enabled: true, scaleFactor: 0.4 } }, smooth: { enabled: false },
       font: { size: 10, align: "middle", strokeWidth: 3, strokeColor: "#fff" },
       selectionWidth: 2, hoverWidth: 1.5,
     },
@@ -188,13 +188,13 @@
   function highlight(id) {
     const keep = new Set([id, ...network.getConnectedNodes(id)]);
     const keepE = new Set(network.getConnectedEdges(id));
-    nodes.update(N.map((n) => (keep.has(n.id) ? baseNode(n) : dimNode(n))));
+    nodes.update(N.map((n) => ({ id: n.id, opacity: keep.has(n.id) ? 1 : 0.15 })));
     edges.update(E.map((e, i) => (keepE.has(i) ? baseEdge(i) : dimEdge(i))));
   }
   function clearSelection() {
     selected = null;
     network.unselectAll();
-    nodes.update(N.map(baseNode));
+    nodes.update(N.map((n) => ({ id: n.id, opacity: 1 })));
     edges.update(E.map((e, i) => baseEdge(i)));
     $("panel").replaceChildren();
   }

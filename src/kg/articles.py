@@ -44,7 +44,7 @@ def max_article_bytes() -> int:
         mb = float(os.environ.get("KG_MAX_ARTICLE_MB", "5"))
     except ValueError:
         mb = 5.0
-    return int(mb * 1024 * 1024)
+    return int(mb * 1_000_000)
 
 
 @dataclass(frozen=True)

@@ -169,9 +169,11 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
               help="Worker processes for extraction (one writer).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
+@click.option("--judgements", type=click.Path(dir_okay=False, exists=True),
+              help="Curated same/not-same person table (default: data/person_judgements.tsv).")
 @endpoint_options(write=True)
 def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
-           progress: bool | None, remote: dict | None) -> None:
+           progress: bool | None, judgements: str | None, remote: dict | None) -> None:
     """Read articles, extract facts and store them as RDF (one named graph per article).
 
     Re-ingesting an article replaces its graph, so running the same ingest twice
@@ -187,19 +189,26 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
         sum(1 for _ in iter_files(Path(p))) for p in paths if Path(p).is_dir())
     bar = click.progressbar(length=total, label="ingest", file=sys.stderr) if show else None
 
+    printed: set[int] = set()
+
     def tick(item) -> None:
         if isinstance(item, ReadError):
+            printed.add(id(item))
             click.echo(f"\nerror: {item}" if show else f"error: {item}", err=True)
         if bar is not None:
             bar.update(1)
 
     with open_any(store_path, remote, write=True, wait=wait) as store:
         try:
-            report = run_ingest(paths, store, jobs=jobs, progress=tick)
+            report = run_ingest(paths, store, jobs=jobs, progress=tick,
+                                judgements=Path(judgements) if judgements else None)
         except StoreError as exc:  # a remote server refused a write
             raise click.ClickException(str(exc)) from None
     if bar is not None:
         bar.render_finish()
+    for err in report.errors:  # extraction or mapping failures, not printed yet
+        if id(err) not in printed:
+            click.echo(f"error: {err}", err=True)
     click.echo(report.summary(), err=True)
     _finish(report.errors, "the other articles were ingested")
 
@@ -307,8 +316,81 @@ def stats(store_path: str | None, wait: float, fmt: str) -> None:
 
     click.echo(aligned(["class", "count"], [[k, str(v)] for k, v in s["classes"].items()]))
     click.echo()
-    click.echo(aligned(["relation", "facts", "articles"],
-                       [[k, str(v["facts"]), str(v["articles"])] for k, v in s["relations"].items()]))
+    rows = [[k, str(v["facts"]), str(v["articles"])] for k, v in s["relations"].items()]
+    click.echo(aligned(["relation", "facts", "articles"], rows))
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@wait_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def person(name: str, store_path: str | None, wait: float, fmt: str) -> None:
+    """A person's career: every post, body, first and last date seen, articles.
+
+    NAME is matched accent- and case-blind ("pham duc tien"). Same-name people that
+    the resolver kept apart are listed separately (see `kg why`). Status rule:
+    docs/resolution.md.
+    """
+    from .careers import careers
+    from .query import aligned
+
+    with open_store(store_path, wait=wait) as store:
+        found = careers(store, name)
+    if not found:
+        raise click.ClickException(f"no person matches {name!r}")
+    if fmt == "json":
+        click.echo(json.dumps([{"iri": c.iri, "name": c.name, "posts": [
+            {k: (sorted(v) if isinstance(v, set) else v) for k, v in vars(p).items()
+             if not k.startswith("_")} for p in c.posts]} for c in found],
+            ensure_ascii=False, indent=1))
+        return
+    for c in found:
+        click.echo(f"{c.name}  <{c.iri}>  ({c.articles} articles)")
+        click.echo(aligned(
+            ["post", "body", "first", "last", "articles", "acquired", "status"],
+            [[p.post, p.body, p.first, p.last, str(len(p.articles)), p.acquired, p.status]
+             for p in c.posts]))
+        click.echo()
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@wait_option
+def body(name: str, store_path: str | None, wait: float) -> None:
+    """The roster of a body: who holds or held which post in it, with their articles.
+
+    NAME is part of the body's name, accent-blind, abbreviations allowed
+    ("ubnd tinh nghe an").
+    """
+    with open_store(store_path, wait=wait) as store:
+        table = run_saved(store, "body-roster", {"name": name})
+    if not table.rows:
+        raise click.ClickException(f"no body matches {name!r}")
+    click.echo(format_table(table))
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@wait_option
+def why(name: str, store_path: str | None, wait: float) -> None:
+    """Explain the identity of a person: which mentions were merged, on what evidence,
+    and which same-name people were kept apart and why. Override a decision with a
+    line in data/person_judgements.tsv (then re-ingest)."""
+    from .careers import explain
+
+    with open_store(store_path, wait=wait) as store:
+        people = explain(store, name)
+    if not people:
+        raise click.ClickException(f"no person matches {name!r}")
+    for iri, entry in people.items():
+        click.echo(f"{entry['name']}  <{iri}>  named in {len(entry['articles'])} article(s)")
+        for a in entry["articles"]:
+            where = f" [{a['provinces']}]" if a["provinces"] else ""
+            click.echo(f"  {a['article']} {a['date'] or '(undated)'}{where}: {a['note']}")
 
 
 @main.command()

@@ -198,6 +198,7 @@ class Lexicon:
     award_by_iri: dict[str, AwardType] = field(default_factory=dict)
     provinces: dict[str, Province] = field(default_factory=dict)
     _lower_starts: frozenset[str] | None = field(default=None, repr=False)
+    _name_pairs: frozenset[str] | None = field(default=None, repr=False)
 
     @property
     def lower_starts(self) -> frozenset[str]:
@@ -209,6 +210,38 @@ class Lexicon:
                 for k in m.first_keys()
             )
         return self._lower_starts
+
+    @property
+    def name_pairs(self) -> frozenset[str]:
+        """Adjacent token-key pairs inside the vocabulary's names ("chinh1 tri5", "trung
+        ương"): a lower-case syllable after a capitalised one that continues a name."""
+        if self._name_pairs is None:
+            pairs: set[str] = set()
+            for m in (self.posts, self.body_types, self.awards, self.documents, self.localities):
+                stack: list[tuple[str, dict]] = [("", m._root)]
+                while stack:
+                    prev, node = stack.pop()
+                    for k, child in node.items():
+                        if k == _END:
+                            continue
+                        if prev:
+                            pairs.add(f"{prev} {k}")
+                        stack.append((k, child))
+            self._name_pairs = frozenset(pairs)
+        return self._name_pairs
+
+    def hedged(self, toks: list[Token], lo: int, hi: int) -> bool:
+        """Whether tokens [lo, hi) hold a hedge ("đề nghị", "trình") that is not part of a
+        compound ("chương trình")."""
+        compounds = self.connectors.get("not-hedge", frozenset())
+        for t in range(max(0, lo), min(hi, len(toks))):
+            if not self.hedges.match(toks, t):
+                continue
+            before = f"{toks[t - 1].key} {toks[t].key}" if t else ""
+            after = f"{toks[t].key} {toks[t + 1].key}" if t + 1 < len(toks) else ""
+            if before not in compounds and after not in compounds:
+                return True
+        return False
 
     @property
     def no_break(self) -> frozenset[str]:

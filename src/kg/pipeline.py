@@ -1,7 +1,8 @@
 """The ingest path: read -> extract -> map -> store, with a report at the end.
 
-Extraction and mapping are pure functions of one article, so ``jobs > 1`` runs them in
-worker processes while this process stays the only writer.
+Extraction is a pure function of one article, so ``jobs > 1`` runs it in worker
+processes; this process maps facts to quads (with the person resolver, which must see
+the articles in order) and stays the only writer.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pyoxigraph as ox
 from .articles import Article, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
+from .resolve import load_judgements, load_resolver
 from .store import Store
 
 if TYPE_CHECKING:
@@ -128,9 +130,11 @@ def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
 
 def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int = 1,
            progress: Callable[[Article | ReadError], None] | None = None,
-           batch: int = BATCH) -> IngestReport:
+           batch: int = BATCH, judgements: Path | None = None) -> IngestReport:
     """Ingest articles into ``store`` (opened for writing; an embedded Store or a
-    kg.remote.RemoteStore); one named graph per article, replaced when it comes again."""
+    kg.remote.RemoteStore); one named graph per article, replaced when it comes again.
+    ``judgements``: curated same/not-same person table (default
+    data/person_judgements.tsv)."""
     report = IngestReport(triples_before=len(store))
     started = time.perf_counter()
     store.replace_graph(VOCABULARY_GRAPH, vocabulary_quads())
@@ -141,8 +145,19 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
                 progress(it)
             yield it
 
+    # Extraction runs in the workers; mapping runs here, where the person resolver sees
+    # every article in order (and what the store already holds).
+    lex = _worker()[0].lex
+    mapper = Mapper(lex, resolver=load_resolver(
+        store, lex, load_judgements(judgements) if judgements else None))
     pending: list[tuple[str, list[ox.Quad]]] = []
-    for article, facts, quads in extracted(tapped(), jobs, report.errors):
+    for article, facts, _ in extracted(tapped(), jobs, report.errors, rdf=False):
+        try:
+            quads = mapper.quads(article, facts)
+        except Exception as exc:  # noqa: BLE001 - one article's bug is reported, not fatal
+            report.errors.append(ReadError(article.source or article.id,
+                                           f"mapping failed ({type(exc).__name__}: {exc})"))
+            continue
         report.articles += 1
         report.facts += len(facts)
         pending.append((article.id, quads))

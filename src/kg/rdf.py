@@ -26,16 +26,17 @@ attestations, each in its article's graph.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import pyoxigraph as ox
 
+from . import bodies
 from .articles import Article
 from .extract.facts import MEMBERSHIP_RELATIONS, Fact
-from .lexicon import KG, Lexicon, load_lexicon, token_keys
-from .text import fold, key, slug, syllable_key
+from .lexicon import KG, Lexicon, load_lexicon
+from .resolve import Mention, PersonResolver
+from .text import fold, key, slug
 
 BASE = "https://w3id.org/vnkg/"
 ID = BASE + "id/"
@@ -100,9 +101,12 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()
 
 
-def person_iri(name: str) -> ox.NamedNode:
+def person_iri(name: str, suffix: int = 0) -> ox.NamedNode:
+    """The person's IRI: from the name key (tone, case blind); ``suffix`` n > 0 for the
+    n-th different person of the same name (see kg.resolve)."""
     k = key(name)
-    return ox.NamedNode(f"{ID}person/{slug(name)}-{_digest(k)[:6]}")
+    tail = f"-{suffix}" if suffix else ""
+    return ox.NamedNode(f"{ID}person/{slug(name)}-{_digest(k)[:6]}{tail}")
 
 
 def body_key(label: str, lex: Lexicon) -> str:
@@ -132,11 +136,19 @@ def lit(value: object) -> ox.Literal:
 class Mapper:
     """Turns one article and its facts into the quads of the article's named graph."""
 
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, resolver: PersonResolver | None = None):
+        """Without a resolver every name is one person (a pure function of the article,
+        as the distributed path needs); with one, same-name people are told apart."""
         self.lex = lexicon or load_lexicon()
         self.heads = head_posts()
+        self.resolver = resolver
+        self._locality: str | None = None
+        self._persons: dict[str, tuple[int, str]] = {}
 
     def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
+        facts = list(facts)
+        self._locality = bodies.article_locality(article.text, self.lex)
+        self._persons = self._resolve_persons(article, facts) if self.resolver else {}
         g = graph_iri(article.id)
         art = article_iri(article.id)
         out: list[ox.Quad] = []
@@ -171,6 +183,22 @@ class Mapper:
         add(art, term("kg:factCount"), lit(n_facts))
         return out
 
+    def _resolve_persons(self, article: Article, facts: list[Fact]) -> dict[str, tuple[int, str]]:
+        """Name key -> (suffix, why) for every person of the article."""
+        provinces: dict[str, set[str]] = {}
+        for f in facts:
+            if not f.person:
+                continue
+            found = provinces.setdefault(key(f.person), set())
+            if f.relation in MEMBERSHIP_RELATIONS and f.body:
+                where = bodies.province_of(
+                    bodies.complete_body(f.body, self._locality, self.lex), self.lex)
+                if where:
+                    found.add(bodies.successor(where[0], self.lex))
+        assert self.resolver is not None
+        return {k: self.resolver.resolve(Mention(article.id, k, frozenset(v)))
+                for k, v in provinces.items()}
+
     # --- pieces ------------------------------------------------------------------------
 
     def _article(self, add, art: ox.NamedNode, a: Article) -> None:
@@ -187,9 +215,12 @@ class Mapper:
             add(art, term("dcterms:source"), lit(a.source))
 
     def _person(self, add, name: str, seen: set[str]) -> ox.NamedNode:
-        p = person_iri(name)
+        suffix, why = self._persons.get(key(name), (0, ""))
+        p = person_iri(name, suffix)
         if p.value not in seen:
             seen.add(p.value)
+            if why:
+                add(p, term("kg:resolutionNote"), lit(why))
             add(p, A, term("foaf:Person"))
             add(p, A, term("schema:Person"))
             add(p, term("foaf:name"), vi(name))
@@ -199,6 +230,7 @@ class Mapper:
         return p
 
     def _body(self, add, label: str, seen: set[str]) -> ox.NamedNode:
+        label = bodies.complete_body(label, self._locality, self.lex)
         b = body_iri(label, self.lex)
         if b.value in seen:
             return b
@@ -223,17 +255,17 @@ class Mapper:
         if fold(label) != fold(self.lex.expand(label)):  # "ubnd tinh x" finds it too
             add(b, term("kg:searchKey"), lit(fold(label)))
         if kind == "Event":
-            organizer = _organizer(label, toks, self.lex)
+            organizer = bodies.organizer(label, toks, self.lex)
             if organizer:
                 add(b, term("schema:organizer"), self._body(add, organizer, seen))
             return b
-        province = province_of(label, self.lex)
+        province = bodies.province_of(label, self.lex)
         if province:
             add(b, term("kg:province"), vi(province[0]))
-        parent = parent_body(label, self.lex)
+        parent = bodies.parent_body(label, self.lex)
         if parent:
             add(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
-        change = successor_body(label, self.lex)
+        change = bodies.successor_body(label, self.lex)
         if change:
             successor, _ = change
             s_node = self._body(add, successor, seen)
@@ -313,6 +345,7 @@ class Mapper:
         p = self._person(add, f.person, seen)
         post = self.lex.post_by_iri.get(f.post_id)
         body_label = f.body or (post.default_body if post and post.default_body else "")
+        body_label = bodies.complete_body(body_label, self._locality, self.lex)
         role = ox.NamedNode(f.post_id) if f.post_id else ox.NamedNode(
             f"{BASE}post/{slug(f.post)}")
         post_label = post.label_vi if post else f.post
@@ -340,7 +373,7 @@ class Mapper:
                 add(p, term("org:memberOf"), b)
                 if role.value in self.heads:
                     add(p, term("org:headOf"), b)
-                if body_kind(body_label, self.lex) == "Event":
+                if bodies.body_kind(body_label, self.lex) == "Event":
                     add(b, A, term("org:Organization"))  # a congress acting as a body
             add(m, LABEL, vi(label))
         add(m, term("kg:status"), term(STATUS[f.relation]))
@@ -382,144 +415,8 @@ def head_posts() -> frozenset[str]:
     return frozenset(out)
 
 
-def body_kind(label: str, lex: Lexicon) -> str | None:
-    m = lex.body_types.match(_tok(label), 0)
-    return m[1].kind if m else None
-
-
-# Body types that contain other bodies named after them ("Ban Tổ chức Tỉnh ủy X").
-CONTAINER_TYPES = frozenset(BASE + "body-type/" + t for t in (
-    "tinh-uy", "thanh-uy", "huyen-uy", "dang-uy", "dang-bo", "ban-chap-hanh",
-    "ban-chap-hanh-trung-uong", "quoc-hoi", "chinh-phu", "uy-ban-nhan-dan",
-    "hoi-dong-nhan-dan", "bo", "tong-cuc", "cuc", "so", "ban", "vien-han-lam", "dai-hoc",
-    "hoc-vien", "bo-tu-lenh", "quan-khu", "cong-an", "toa-an", "vien-kiem-sat",
-    "mat-tran-to-quoc", "cong-ty", "ngan-hang", "tong-lien-doan-lao-dong-viet-nam",
-    "bo-quoc-phong", "uy-ban-kiem-tra",
-))
-# National bodies: the name stops with the type ("Quốc hội", not "Quốc hội tỉnh X").
-NATIONAL_TYPES = frozenset(BASE + "body-type/" + t for t in (
-    "quoc-hoi", "chinh-phu", "bo-chinh-tri", "ban-bi-thu", "ban-chap-hanh-trung-uong",
-    "uy-ban-thuong-vu-quoc-hoi", "quoc-vu-vien",
-))
-# Provincial departments: within the people's committee of their province.
-DEPARTMENT_TYPES = frozenset({BASE + "body-type/so"})
-LIST_WORDS = frozenset(syllable_key(w) for w in ("và", "với", "cùng", ",", ";", "&"))
-PLACE_WORDS = {token_keys(p): p for p in ("tỉnh", "thành phố", "TP.", "TP")}
-
-
-def parent_body(label: str, lex: Lexicon) -> str | None:
-    """The body a body's name says it belongs to, or None.
-
-    "Ban Thường vụ Tỉnh ủy Nghệ An" -> "Tỉnh ủy Nghệ An" (a container type named later
-    in the name); "Sở Y tế tỉnh Nghệ An" -> "UBND tỉnh Nghệ An" (a provincial
-    department). Names that list several bodies ("UBND và HĐND tỉnh") give None.
-    """
-    toks = _tok(label)
-    head = lex.body_types.match(toks, 0)
-    if not head or head[1].kind == "Event" or head[1].iri in NATIONAL_TYPES:
-        return None
-    for i in range(head[0], len(toks)):
-        if toks[i].key in LIST_WORDS and lex.body_types.match(toks, i + 1):
-            return None  # "X và Y": two bodies, not one within another
-        if not toks[i].cap:
-            continue
-        m = lex.body_types.match(toks, i)
-        if not m or m[1].iri not in CONTAINER_TYPES or m[1].iri == head[1].iri:
-            continue
-        if m[1].needs_name and i + m[0] >= len(toks):
-            continue
-        end = toks[i + m[0] - 1].end if m[1].iri in NATIONAL_TYPES else len(label)
-        return label[toks[i].start:end].strip(" .,;")
-    if head[1].iri in DEPARTMENT_TYPES:
-        place = _place(toks)
-        if place is not None:
-            return "UBND " + label[toks[place[0]].start:].strip(" .,;")
-    return None
-
-
-def _place(toks) -> tuple[int, int] | None:
-    """(index, length) of the place word ("tỉnh", "thành phố", "TP") before a name."""
-    for i in range(len(toks)):
-        for keys in PLACE_WORDS:
-            n = len(keys)
-            if tuple(t.key for t in toks[i:i + n]) == keys and i + n < len(toks) \
-                    and toks[i + n].cap:
-                return i, n
-    return None
-
-
-PROVINCE_HEADS = ("/tinh-uy", "/thanh-uy")
-
-
-def province_of(label: str, lex: Lexicon) -> tuple[str, int, int, int] | None:
-    """The province a body's name names: (name, start of the place word or of "Tỉnh
-    ủy"/"Thành ủy", name start, name end) as character offsets.
-    "UBND tỉnh Nghệ An" -> ("Nghệ An", 5, 10, 17).
-    Known provinces get their canonical name ("TP HCM" -> "Hồ Chí Minh"); an unknown
-    capitalised name after "tỉnh"/"thành phố" is kept as written."""
-    toks = _tok(label)
-    head = lex.body_types.match(toks, 0)
-    if not head or head[1].iri in NATIONAL_TYPES or head[1].kind == "Event":
-        return None
-    place = _place(toks)
-    if place is not None:
-        i, n = place
-        whole = lex.localities.match(toks, i)  # "TP HCM", "TP.HCM" are names themselves
-        if whole and whole[1].type != "quốc gia":
-            return whole[1].name, toks[i].start, toks[i].start, toks[i + whole[0] - 1].end
-        word_start, j = toks[i].start, i + n
-    else:
-        organ = next((k for k in range(len(toks) - 1) if toks[k].cap and (
-            m := lex.body_types.match(toks, k)) and m[1].iri.endswith(PROVINCE_HEADS)
-            and k + m[0] < len(toks) and toks[k + m[0]].cap), None)
-        if organ is None:
-            return None
-        j = organ + lex.body_types.match(toks, organ)[0]
-        word_start = toks[organ].start
-    m = lex.localities.match(toks, j)
-    if m and m[1].type != "quốc gia":
-        return m[1].name, word_start, toks[j].start, toks[j + m[0] - 1].end
-    k = j
-    while k < len(toks) and toks[k].cap and toks[k].word:
-        k += 1
-    if k == j:
-        return None
-    return label[toks[j].start:toks[k - 1].end], word_start, toks[j].start, toks[k - 1].end
-
-
-def successor_body(label: str, lex: Lexicon) -> tuple[str, str] | None:
-    """(successor body, old province) when a body's name names a province merged on
-    1 July 2025: "Tỉnh ủy Hà Giang" -> ("Tỉnh ủy Tuyên Quang", "Hà Giang");
-    "Sở Y tế tỉnh Bình Dương" -> ("Sở Y tế thành phố Hồ Chí Minh", "Bình Dương")."""
-    found = province_of(label, lex)
-    if not found:
-        return None
-    name, word_start, start, end = found
-    prov = lex.provinces.get(name)
-    if prov is None or prov.period != "before" or not prov.successor:
-        return None
-    new = lex.provinces.get(prov.successor)
-    city = new is not None and new.type == "thành phố"
-    if token_keys(label[word_start:start]) in PLACE_WORDS or word_start == start:
-        word = "thành phố" if city else "tỉnh"  # "... tỉnh X ..."
-    else:
-        word = "Thành ủy" if city else "Tỉnh ủy"  # "... Tỉnh ủy X ..."
-    return f"{label[:word_start]}{word} {prov.successor}{label[end:]}", prov.name
-
-
-def _organizer(label: str, toks, lex: Lexicon) -> str | None:
-    """The body that holds a congress: "Đại hội Đảng bộ xã X lần thứ I" -> "Đảng bộ xã X"."""
-    head = lex.body_types.match(toks, 0)
-    if not head or head[0] >= len(toks):
-        return None
-    i = head[0]
-    m = lex.body_types.match(toks, i)
-    if not m or m[1].kind == "Event":
-        return None
-    rest = label[toks[i].start:]
-    cut = re.search(r"\s+(lần thứ|khóa|khoá|nhiệm kỳ)\b", rest, re.IGNORECASE)
-    rest = (rest[:cut.start()] if cut else rest).strip(" .,;")
-    return rest if len(_tok(rest)) > m[0] or m[1].standalone else None
+parent_body = bodies.parent_body
+successor_body = bodies.successor_body
 
 
 def vocabulary_quads(lex: Lexicon | None = None) -> Iterator[ox.Quad]:

@@ -15,89 +15,48 @@ and re-ingesting an article gives the same IRIs.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lexicon import Lexicon, Token, resource_dir, tokenize
+from . import bodies
+from .lexicon import Lexicon, resource_dir
+from .query import run
 from .text import key, nfc
 
-# Body types whose bare name ("Thành ủy", "UBND tỉnh") needs a province to be one body.
-LOCAL_HEADS = {"tỉnh ủy", "thành ủy", "ủy ban nhân dân", "hội đồng nhân dân",
-               "ủy ban mặt trận tổ quốc", "công an", "tòa án nhân dân",
-               "viện kiểm sát nhân dân", "đoàn đại biểu quốc hội"}
-PROVINCE_WORDS = {"tỉnh", "thành phố"}
-
-
-# --- localities --------------------------------------------------------------------------------
-
-def provinces_in(text: str, lex: Lexicon, toks: list[Token] | None = None) -> list[str]:
-    """Province names written in ``text`` (their current names, after the 2025 mergers
-    are linked separately)."""
-    toks = toks if toks is not None else tokenize(text)
-    found = []
-    i = 0
-    while i < len(toks):
-        m = lex.localities.match(toks, i) if toks[i].cap else None
-        if m and m[1].type != "quốc gia":
-            found.append(m[1].name)
-            i += m[0]
-        else:
-            i += 1
-    return found
-
-
-def successor(province: str, lex: Lexicon) -> str:
-    """The province's name after 1 July 2025 (itself when it was not merged)."""
-    p = lex.provinces.get(province)
-    return p.successor if p and p.successor else province
-
-
-def article_locality(text: str, lex: Lexicon) -> str | None:
-    """The province an article is about: the most mentioned one, when it is mentioned
-    at least twice and at least twice as often as any other."""
-    counts = Counter(provinces_in(text, lex)).most_common(2)
-    if not counts or counts[0][1] < 2:
-        return None
-    if len(counts) > 1 and counts[0][1] < 2 * counts[1][1]:
-        return None
-    return counts[0][0]
-
-
-def complete_body(label: str, locality: str | None, lex: Lexicon) -> str:
-    """ "Thành ủy" in an article about Hà Nội -> "Thành ủy Hà Nội"; "UBND tỉnh" ->
-    "UBND tỉnh Nghệ An". Anything else (or no clear locality) is left as written."""
-    if not locality or provinces_in(label, lex):
-        return label
-    toks = tokenize(label)
-    m = lex.body_types.match(toks, 0)
-    if not m or m[0] > len(toks) or key(m[1].label_vi) not in {key(h) for h in LOCAL_HEADS}:
-        return label
-    rest = toks[m[0]:]
-    if not rest:
-        if m[1].kind == "PartyBody":
-            return f"{label} {locality}"
-        ptype = lex.provinces[locality].type if locality in lex.provinces else "tỉnh"
-        return f"{label} {ptype} {locality}"
-    if len(rest) <= 2 and " ".join(t.text.casefold() for t in rest) in PROVINCE_WORDS:
-        return f"{label} {locality}"
-    return label
-
+# What the store already knows: every person node, its name key, the articles naming
+# it and the provinces of the bodies those articles place it in.
+STATE_QUERY = """
+PREFIX kg: <https://w3id.org/vnkg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX foaf: <http://xmlns.com/foaf/0.1/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT ?p ?key ?article (GROUP_CONCAT(DISTINCT ?prov; separator="|") AS ?provinces)
+       (SAMPLE(?why) AS ?note)
+WHERE {
+  GRAPH ?g {
+    ?p a foaf:Person ; kg:nameKey ?key .
+    OPTIONAL { ?p kg:resolutionNote ?why }
+    ?a a kg:Article ; dcterms:identifier ?article .
+    OPTIONAL { ?m org:member ?p ; org:organization/kg:province ?prov }
+  }
+}
+GROUP BY ?p ?key ?article
+"""
+SUFFIX = re.compile(r"-[0-9a-f]{6}-(\d+)$")
 
 # --- persons ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(frozen=True)
 class Mention:
-    """One person as one article names them, with the evidence for identity."""
+    """One person as one article names them (by name key), with the evidence for
+    identity: the provinces of the bodies the article places them in (2025 names)."""
 
     article: str
-    name: str
-    provinces: frozenset[str] = frozenset()  # after-2025 names
-
-    @property
-    def name_key(self) -> str:
-        return key(self.name)
+    name_key: str
+    provinces: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -107,6 +66,7 @@ class Person:
     provinces: set[str] = field(default_factory=set)
     articles: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # article -> why it is this person
 
 
 @dataclass(frozen=True)
@@ -151,9 +111,9 @@ class PersonResolver:
         """The person (suffix) this mention belongs to, and why."""
         candidates = self.people[m.name_key]
         for p in candidates:
-            if m.article in p.articles:
-                self._add(p, m)
-                return p.iri_suffix, "same article"
+            if m.article in p.articles:  # re-ingest: the decision stands
+                self._add(p, m, p.notes.get(m.article, ""))
+                return p.iri_suffix, p.notes.get(m.article, "")
         best, why, apart = None, "", []
         for p in sorted(candidates, key=lambda p: -len(p.articles)):
             verdict = self._judged(m, p)
@@ -164,8 +124,8 @@ class PersonResolver:
                 best, why = p, "curated same-as judgement"
                 break
             if m.provinces and p.provinces and not (m.provinces & p.provinces):
-                apart.append((p, "different provinces: "
-                              f"{', '.join(sorted(m.provinces))} vs {', '.join(sorted(p.provinces))}"))
+                theirs, ours = ", ".join(sorted(p.provinces)), ", ".join(sorted(m.provinces))
+                apart.append((p, f"different provinces: {ours} vs {theirs}"))
                 continue
             if best is None:
                 shared = m.provinces & p.provinces
@@ -178,21 +138,39 @@ class PersonResolver:
             best.reasons += [f"kept apart from #{p.iri_suffix or 1}: {r}" for p, r in apart]
             candidates.append(best)
             why = "new person" + (f" ({'; '.join(best.reasons)})" if best.reasons else "")
-        self._add(best, m)
+        self._add(best, m, why)
         return best.iri_suffix, why
 
     @staticmethod
-    def _add(p: Person, m: Mention) -> None:
+    def _add(p: Person, m: Mention, note: str) -> None:
         p.articles.add(m.article)
         p.provinces |= m.provinces
+        p.notes[m.article] = note
 
-    def remember(self, m: Mention, suffix: int) -> None:
+    def remember(self, m: Mention, suffix: int, note: str = "") -> None:
         """Load a decision already in the store."""
         for p in self.people[m.name_key]:
             if p.iri_suffix == suffix:
-                self._add(p, m)
+                self._add(p, m, note)
                 return
         p = Person(suffix, m.name_key)
-        self._add(p, m)
+        self._add(p, m, note)
         self.people[m.name_key].append(p)
         self.people[m.name_key].sort(key=lambda p: p.iri_suffix)
+
+
+def person_suffix(iri: str) -> int:
+    """0 for the first person of a name, n for the n-th kept apart (IRI ends "-n")."""
+    m = SUFFIX.search(iri)
+    return int(m.group(1)) if m else 0
+
+
+def load_resolver(store, lex: Lexicon, judgements: list[Judgement] | None = None
+                  ) -> PersonResolver:
+    """A resolver that knows every decision already in ``store`` (embedded or remote)."""
+    resolver = PersonResolver(judgements)
+    for row in run(store, STATE_QUERY).records():
+        provinces = frozenset(bodies.successor(p, lex) for p in row["provinces"].split("|") if p)
+        resolver.remember(Mention(row["article"], row["key"], provinces),
+                          person_suffix(row["p"]), row["note"])
+    return resolver

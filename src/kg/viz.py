@@ -40,8 +40,8 @@ COLOURS = {
 }
 SHAPES = {
     "person": "dot", "party": "diamond", "state": "square", "body": "triangle",
-    "collective": "triangleDown", "meeting": "star", "congress": "star", "award": "hexagon",
-    "resolution": "box",
+    "collective": "triangle", "meeting": "star", "congress": "star", "award": "hexagon",
+    "resolution": "triangleDown",
 }
 TYPE_VI = {
     "person": "Người", "party": "Cơ quan Đảng", "state": "Cơ quan Nhà nước",
@@ -60,7 +60,7 @@ LEGEND = [
 ]
 PHYSICS_MAX = 300        # up to this many nodes vis-network lays the graph out itself
 FR_MAX = 700             # nodes in one force-directed run (dense numpy, O(n^2) a step)
-EDGE_PX = 90.0           # wanted length of an edge in the precomputed layout, in pixels
+EDGE_PX = 60.0           # wanted length of an edge in the precomputed layout, in pixels
 VIS_DIR = "vis-9.1.2"
 
 
@@ -101,38 +101,43 @@ def select(g: nx.MultiDiGraph, *, focus: str | None, depth: int, types: set[str]
 
 # --- where nodes go -----------------------------------------------------------------------
 
-def _force_layout(nodes: list, edges: list[tuple[int, int]], mass, *, iterations: int = 120,
+def _force_layout(n: int, edges: list[tuple[int, int]], mass, *, iterations: int = 120,
                   seed: int = 7):
-    """Fruchterman-Reingold on a dense numpy matrix, repulsion weighted by ``mass`` (as in
-    ForceAtlas2, so a hub with many leaves gets room for them) plus a weak gravity that
-    keeps disconnected parts together. Unit scale: ideal edge length ``k``."""
+    """Fruchterman-Reingold on dense float32 numpy matrices (O(n^2) a step, so callers keep
+    n to ``FR_MAX``), repulsion weighted by ``mass`` as in ForceAtlas2 (a hub with many
+    leaves gets room for them) plus a weak gravity that keeps disconnected parts together.
+    Returns an (n, 2) array with ideal edge length 1."""
     import numpy as np
 
-    n = len(nodes)
     rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2)) - 0.5
+    pos = (rng.random((n, 2)) - 0.5).astype(np.float32)
     if n == 1:
         return pos * 0
-    adj = np.zeros((n, n))
+    adj = np.zeros((n, n), np.float32)
     for i, j in edges:
         adj[i, j] = adj[j, i] = 1.0
-    m = np.asarray(mass, dtype=float)
-    mm = np.outer(m, m)
-    k = 1.0 / math.sqrt(n)
+    m = np.asarray(mass, np.float32)
+    k = np.float32(1.0 / math.sqrt(n))
+    repulse = np.outer(m, m) * (k * k)
+    attract = adj / k
+    gravity = (0.02 / k) * m[:, None]
     t = 0.1
     cool = t / (iterations + 1)
     for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((delta ** 2).sum(-1))
-        np.clip(dist, 0.01 * k, None, out=dist)
-        force = k * k * mm / dist ** 2 - adj * dist / k
-        disp = (delta * force[:, :, None]).sum(1) - 0.02 * m[:, None] * pos / k
-        length = np.sqrt((disp ** 2).sum(-1))
-        np.clip(length, 1e-9, None, out=length)
+        dx = pos[:, 0, None] - pos[None, :, 0]
+        dy = pos[:, 1, None] - pos[None, :, 1]
+        d2 = dx * dx
+        d2 += dy * dy
+        np.maximum(d2, (0.01 * k) ** 2, out=d2)
+        force = repulse / d2
+        force -= attract * np.sqrt(d2)
+        disp = np.stack([(dx * force).sum(1), (dy * force).sum(1)], 1) - gravity * pos
+        length = np.sqrt((disp ** 2).sum(1))
+        np.maximum(length, 1e-9, out=length)
         pos += disp * (np.minimum(length, t) / length)[:, None]
         t -= cool
     pos -= pos.mean(0)
-    return pos / k  # ideal edge length 1
+    return pos / k
 
 
 def _component_layout(h: nx.Graph, rnd: random.Random) -> dict:
@@ -152,8 +157,8 @@ def _component_layout(h: nx.Graph, rnd: random.Random) -> dict:
     sample = core[:FR_MAX]
     index = {v: i for i, v in enumerate(sample)}
     edges = [(index[a], index[b]) for a, b in h.subgraph(sample).edges()]
-    mass = [1.0 + math.sqrt(sum(1 for w in h[v] if w in leaves)) for v in sample]
-    arr = _force_layout(sample, edges, mass)
+    mass = [1.0 + sum(1 for w in h[v] if w in leaves) ** 0.8 for v in sample]
+    arr = _force_layout(len(sample), edges, mass)
     pos = {v: (float(arr[i, 0]), float(arr[i, 1])) for v, i in index.items()}
     # The rest of the core, breadth first from what is placed.
     todo = [v for v in core if v not in pos]

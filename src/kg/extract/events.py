@@ -8,16 +8,20 @@ from ``data/documents.tsv`` and ``ontology/awards.ttl``; trigger verbs from
 from __future__ import annotations
 
 from ..lexicon import Lexicon, Token
-from ..text import syllable_key
+from ..text import key, syllable_key
 from .mentions import Item, Tagger, _span
+from .relations import _pos
 
 MAX_PHRASE = 16
 PHRASE_STOPS = {",", ";", ":", ".", "(", ")", "“", "”", '"', "!", "?"}
-RECIPIENT_STOPS = {"vì", "do", "về", "đã", "nhân", "trong", "tại", "vào", "ngày", "để"}
+PASSIVE_AWARD = ("được", "đón", "nhận", "vinh")  # the subject receives the award
+AWARD_PREFIXES = {key("danh hiệu")}  # "phong tặng danh hiệu Anh hùng ...": not a recipient
+RECIPIENT_STOPS = {"vì", "do", "về", "đã", "trong", "tại", "vào", "ngày", "để"}
 ABOUT = {syllable_key("về")}  # "Nghị quyết về ...": a document named by its subject
 PERSONNEL = {"elected", "appointed", "dismissed", "discipline"}
 SKIP_BEFORE_DOC = {"các", "số", "đã", "chính thức", "mới", "chính", "thức"}
 MAX_SUBJECT_GAP = 6
+CODE_JOINERS = {"/", "-", "–", "."}
 # lower-case words that stay inside a congress or document name ("lần thứ XIV", "khóa XV")
 INSIDE_NAMES = {
     syllable_key(w) for w in ["lần", "thứ", "khóa", "khoá", "nhiệm", "kỳ", "toàn", "quốc"]
@@ -76,7 +80,10 @@ class EventFinder:
             if j < n and toks[j].key == "sô1":
                 j += 1
             about = j < n and toks[j].key in ABOUT and bool(verb)
-            end = self._phrase_end(toks, j + about, {"cua3"})
+            if numbered:
+                end = _code_end(toks, j)  # "Nghị quyết số 57-NQ/TW": the number is the name
+            else:
+                end = self._phrase_end(toks, j + about, {"cua3"})
             if end == j + about or not (toks[j].cap or toks[j].text[0].isdigit() or verb):
                 continue
             if not (toks[j].cap or toks[j].text[0].isdigit() or about) and (
@@ -88,7 +95,7 @@ class EventFinder:
             meeting = docs.match(toks, j)
             after = self._skip_date(toks, end)
             if meeting and meeting[1] == "meeting":
-                end = _trim_lower(toks, j, end)  # "Nghị quyết Trung ương 4 khóa XI"
+                end = _trim_lower(toks, j, end, self.lex.name_pairs)  # "Nghị quyết Trung ương 4 khóa XI"
             if after < n and toks[after].key == "cua3" and doc[1] == "document":
                 b_end = self._body_after(items, toks, after + 1)
                 if b_end > after + 1:
@@ -112,10 +119,13 @@ class EventFinder:
         its capitalised words."""
         it = next((it for it in items if it.i == k), None)
         if it is not None and it.kind in {"BODY", "TITLE", "PLACE", "PROPER"}:
+            for m in range(it.i + 1, it.j - 1):  # "Bộ Chính trị và Quy định số 08 ..."
+                if toks[m].key in self._chain_words and self.lex.documents.match(toks, m + 1):
+                    return m
             return it.j
         if k >= len(toks) or not toks[k].cap:
             return k
-        return _trim_lower(toks, k, self._phrase_end(toks, k, {"cua3"}))
+        return _trim_lower(toks, k, self._phrase_end(toks, k, {"cua3"}), self.lex.name_pairs)
 
     def _personnel(self, toks: list[Token], k: int) -> bool:
         m = self.lex.triggers.match(toks, k)
@@ -149,14 +159,14 @@ class EventFinder:
         """ "Quốc hội thông qua Luật X", "Quốc hội họp phiên bế mạc và biểu quyết thông qua
         Nghị quyết ...": the body or office that opens the clause of an adopting verb."""
         idx = next((k for k, it in enumerate(items) if it.i <= i < it.j), None)
-        if idx is None:
+        if idx is None or items[idx].kind == "TRIG":
             return ""
         k = idx - 1
         while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in SKIP_BEFORE_DOC:
             k -= 1
         if k < 0 or items[k].kind != "TRIG" or items[k].relation != "adopts":
             return ""
-        if any(self.lex.hedges.match(toks, t) for t in range(max(0, items[k].i - 8), items[k].i)):
+        if self.lex.hedged(toks, items[k].i - 8, items[k].i):
             return ""  # "trình Quốc hội thông qua": a proposal
         trig = items[k]
         k -= 1
@@ -183,7 +193,7 @@ class EventFinder:
         triggers = [it for it in items if it.kind == "TRIG" and it.relation == "awards"]
         if not triggers:
             return []
-        if any(self.lex.hedges.match(toks, k) for k in range(len(toks))):
+        if self.lex.hedged(toks, 0, len(toks)):
             return []  # proposed, not conferred
         out = []
         n = len(toks)
@@ -194,6 +204,10 @@ class EventFinder:
             if i and self.lex.awards.match(toks, i - 1):
                 continue
             end = self._phrase_end(toks, i + m[0], {"cho", "cua3"})
+            for x in range(i + m[0], end - 1):  # "Cờ thi đua và 71 tập thể ..."
+                if toks[x].key in self._chain_words and toks[x + 1].text[0].isdigit():
+                    end = x
+                    break
             giver = ""
             if end < n and toks[end].key == "cua3":
                 g_end = self._phrase_end(toks, end + 1, {"cho"} | RECIPIENT_STOPS)
@@ -201,30 +215,48 @@ class EventFinder:
                 end = g_end
             award = _span(toks, i, end)
             trig = min(triggers, key=lambda it: abs(it.i - i))
-            recipient = ""
+            recipients: list[str] = []
             if end < n and toks[end].key == "cho":
-                r_end = self._phrase_end(toks, end + 1, RECIPIENT_STOPS)
-                recipient = _span(toks, end + 1, r_end)
+                recipients = self._recipient_list(toks, end + 1)
             elif trig.j < i and trig.role == "clause" and i - trig.j <= 12:
                 between = _span(toks, trig.j, i)
-                if between and not any(t.text in PHRASE_STOPS for t in toks[trig.j:i]):
-                    recipient = between
-            if not recipient and trig.i < i:
-                recipient = self._recipient_before(items, trig)
-            if not giver:
+                if between and key(between) not in AWARD_PREFIXES \
+                        and not any(t.text in PHRASE_STOPS for t in toks[trig.j:i]):
+                    recipients = [between]
+            if not recipients and trig.i < i:
+                recipients = [r for r in [self._recipient_before(items, toks, trig)] if r]
+            passive = trig.text.casefold().startswith(PASSIVE_AWARD)
+            if not giver and not passive:
                 giver = self._giver_before(items, trig)
-            if recipient:
+            for recipient in recipients:
                 out.append(self._fact(toks, min(i, trig.i), end, relation="awards",
                                       giver=giver, award=award, recipient=recipient))
         return out
 
-    def _recipient_before(self, items: list[Item], trig: Item) -> str:
-        """ "Trường X vinh dự được tặng Huân chương ...": the subject receives it."""
-        if not trig.text.casefold().startswith(("được", "đón", "nhận", "vinh")):
-            k = items.index(trig) - 1
+    def _recipient_list(self, toks: list[Token], k: int) -> list[str]:
+        """ "cho 2 tập thể, 14 cá nhân ...": one recipient per counted group."""
+        out = []
+        n = len(toks)
+        while k < n:
+            r_end = self._phrase_end(toks, k, RECIPIENT_STOPS)
+            if r_end == k:
+                break
+            out.append(_span(toks, k, r_end))
+            if r_end + 1 < n and toks[r_end].text == "," and toks[r_end + 1].text.isdigit() \
+                    and toks[k].text.isdigit():
+                k = r_end + 1
+                continue
+            break
+        return out
+
+    def _recipient_before(self, items: list[Item], toks: list[Token], trig: Item) -> str:
+        """ "Trường X vinh dự được tặng Huân chương ...", "6 đơn vị nhận Cờ thi đua": the
+        subject receives it."""
+        if not trig.text.casefold().startswith(PASSIVE_AWARD):
+            k = _pos(items, trig) - 1
             if not (k >= 0 and items[k].text.casefold() in {"được", "vinh dự", "đã"}):
                 return ""
-        k = items.index(trig) - 1
+        k = _pos(items, trig) - 1
         while k >= 0 and items[k].kind == "WORD" and items[k].text.casefold() in {
             "được", "vinh", "dự", "đã", "vừa", "nhiều"
         }:
@@ -232,6 +264,13 @@ class EventFinder:
         if k >= 0 and items[k].kind in {"BODY", "PERSON"}:
             it = items[k]
             return str(it.attrs.get("person") or it.text)
+        m = k  # a counted group written in words: "90 gia đình văn hóa tiêu biểu"
+        while m >= 0 and items[m].kind == "WORD" and k - m < MAX_PHRASE:
+            m -= 1
+        first = items[m + 1] if m + 1 <= k else None
+        if first is not None and first.text.isdigit() and (m < 0 or items[m].kind == "PUNCT"
+                                                           or items[m].kind == "TRIG"):
+            return _span(toks, first.i, items[k].j)
         return ""
 
     def _giver_before(self, items: list[Item], trig: Item) -> str:
@@ -248,9 +287,30 @@ class EventFinder:
         return ""
 
 
-def _trim_lower(toks: list[Token], i: int, end: int) -> int:
-    """Drop lower-case words that end a name ("Trung ương 4 khóa XI gắn với" -> "... XI")."""
-    while end > i + 1 and toks[end - 1].word and not toks[end - 1].cap \
-            and not toks[end - 1].text[0].isdigit() and toks[end - 1].key not in INSIDE_NAMES:
+def _trim_lower(toks: list[Token], i: int, end: int, pairs: frozenset[str]) -> int:
+    """Drop lower-case words that end a name ("Trung ương 4 khóa XI gắn với" -> "... XI",
+    "Chính phủ quy định" -> "Chính phủ"); a syllable that continues a known name after a
+    capitalised one stays ("Bộ Chính trị")."""
+    while end > i + 1:
+        t, prev = toks[end - 1], toks[end - 2]
+        if not t.word or t.cap or t.text[0].isdigit() or t.key in INSIDE_NAMES:
+            break
+        if prev.cap and f"{prev.key} {t.key}" in pairs:
+            break
         end -= 1
+    return end
+
+
+def _code_end(toks: list[Token], k: int) -> int:
+    """End of a document's number and code from token k: "57-NQ/TW", "1095/QĐ-UBND", "30a"."""
+    n = len(toks)
+    end = k
+    while end < n:
+        t = toks[end]
+        if t.word and (t.text[0].isdigit() or t.text[0].isupper() and end > k
+                       and toks[end - 1].text in CODE_JOINERS) or t.text in CODE_JOINERS and end + 1 < n and end > k and toks[end + 1].word \
+                and (toks[end + 1].text[0].isdigit() or toks[end + 1].text[0].isupper()):
+            end += 1
+        else:
+            break
     return end

@@ -332,7 +332,7 @@ class RelationFinder:
             if items[m].kind == "PUNCT" and items[m].text in {";", ".", ","}:
                 lo = items[m].j
                 break
-        return any(self.lex.hedges.match(toks, t) for t in range(lo, items[k].i))
+        return self.lex.hedged(toks, lo, items[k].i)
 
     def _subject_left(self, items: list[Item], k: int) -> tuple[Item | None, Item | None]:
         """The nearest person before items[k] in the same clause, and a before-person

@@ -102,6 +102,19 @@
     runSearch();
   }
 
+  // Labels grow with a node's degree, up to `labelMax` (canvas units). vis-network's own
+  // maxVisible cap does not take effect, so the cap follows the zoom instead: hub labels
+  // stay readable in the overview and never exceed LABEL_PX on screen.
+  const LABEL_PX = 22;
+  let labelMax = large ? 110 : 24;
+  let zoomTimer = null;
+  function fitLabels() {
+    const want = Math.max(14, Math.min(110, Math.round(LABEL_PX / network.getScale())));
+    if (Math.abs(want - labelMax) / labelMax < 0.15) return;
+    labelMax = want;
+    network.setOptions({ nodes: { scaling: { label: { max: want } } } });
+  }
+
   // --- the network ---------------------------------------------------------------------------
   const options = {
     autoResize: true,
@@ -109,9 +122,9 @@
     nodes: {
       borderWidth: 1, font: { size: 14, face: "system-ui, DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
       // square root: hubs stand out, but the middle of the degree range is not all tiny
-      scaling: { min: 6, max: 64, customScalingFunction: (min, max, total, value) =>
+      scaling: { min: 6, max: large ? 64 : 30, customScalingFunction: (min, max, total, value) =>
         (max === min ? 0.5 : Math.sqrt((value - min) / (max - min))),
-      label: { enabled: true, min: 11, max: 110, drawThreshold: 7, maxVisible: 28 } },
+      label: { enabled: true, min: 11, max: labelMax, drawThreshold: 7 } },
     },
     groups,
     edges: {
@@ -141,11 +154,12 @@
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: { enabled: false } });  // freeze: no endless jiggle
       network.fit();
+      fitLabels();
       network.once("afterDrawing", drawn);
       network.redraw();
     });
   } else {
-    network.once("afterDrawing", drawn);
+    network.once("afterDrawing", () => { drawn(); setTimeout(fitLabels, 0); });
   }
 
   // --- tooltips (DOM text, never HTML) -------------------------------------------------------
@@ -182,6 +196,8 @@
       s.evidence ? el("div", short(s.evidence, 300), "ev") : null, sourceLine(s, e.articles)));
   });
   for (const ev of ["blurNode", "blurEdge", "dragStart", "zoom"]) network.on(ev, hideTip);
+  network.on("zoom", () => { clearTimeout(zoomTimer); zoomTimer = setTimeout(fitLabels, 200); });
+  network.on("animationFinished", fitLabels);
 
   // --- selection, highlight and the side panel ----------------------------------------------
   let selected = null;

@@ -9,6 +9,7 @@ Pure functions over a body's label and the lexicon: its type, the province it na
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
@@ -194,10 +195,36 @@ def successor(province: str, lex: Lexicon) -> str:
     return p.successor if p and p.successor else province
 
 
+def _strip_marks(text: str) -> str:
+    """Diacritics off, case kept ("Hà Nội" -> "Ha Noi"): a cheap, tone-blind form."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+_PATTERNS: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}
+
+
+def _province_pattern(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, str]]:
+    """One regex over every province name and alternative label (marks stripped)."""
+    if id(lex) in _PATTERNS:
+        return _PATTERNS[id(lex)]
+    names: dict[str, str] = {}
+    for prov_name, prov in lex.provinces.items():
+        alts = {prov_name} | set(lex.province_alts.get(prov_name, ()))
+        for alt in alts:
+            names[_strip_marks(alt)] = prov.name
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    _PATTERNS[id(lex)] = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)"), names
+    return _PATTERNS[id(lex)]
+
+
 def article_locality(text: str, lex: Lexicon) -> str | None:
     """The province an article is about: the most mentioned one, when it is mentioned
-    at least twice and at least twice as often as any other."""
-    counts = Counter(provinces_in(text, lex)).most_common(2)
+    at least twice and at least twice as often as any other. (A regex over the text
+    with marks stripped: this runs once per article, so it must be cheap.)"""
+    pattern, names = _province_pattern(lex)
+    counts = Counter(names[m.group()] for m in pattern.finditer(_strip_marks(text)))
+    counts = counts.most_common(2)
     if not counts or counts[0][1] < 2:
         return None
     if len(counts) > 1 and counts[0][1] < 2 * counts[1][1]:

@@ -58,7 +58,7 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
                 info.clear()
             inf = info[t] = (syllable_key(t), t[0].isupper(), t[0].isalnum())
         a, b = m.span()
-        append(new(Token, (t, a + offset, b + offset, *inf)))
+        append(new(Token, (t, a + offset, b + offset) + inf))
     return out
 
 
@@ -197,8 +197,10 @@ class Lexicon:
     body_type_by_iri: dict[str, BodyType] = field(default_factory=dict)
     award_by_iri: dict[str, AwardType] = field(default_factory=dict)
     provinces: dict[str, Province] = field(default_factory=dict)
+    province_alts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _lower_starts: frozenset[str] | None = field(default=None, repr=False)
     _name_pairs: frozenset[str] | None = field(default=None, repr=False)
+    _cap_starts: frozenset[str] | None = field(default=None, repr=False)
 
     @property
     def lower_starts(self) -> frozenset[str]:
@@ -210,6 +212,15 @@ class Lexicon:
                 for k in m.first_keys()
             )
         return self._lower_starts
+
+    @property
+    def cap_starts(self) -> frozenset[str]:
+        """Keys of tokens that may open a trigger, title, cue, body or place: any other
+        capitalised token can only start a name."""
+        if self._cap_starts is None:
+            self._cap_starts = self.lower_starts | self.localities.first_keys() \
+                | self.place_words.first_keys()
+        return self._cap_starts
 
     @property
     def name_pairs(self) -> frozenset[str]:
@@ -414,6 +425,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
         row += [""] * (5 - len(row))
         prov = Province(row[0], row[1], row[2], row[3] or None)
         lex.provinces[row[0]] = prov
+        lex.province_alts[row[0]] = tuple(filter(None, row[4].split("|")))
         for name in [row[0], *filter(None, row[4].split("|"))]:
             lex.localities.add(name, prov)
     for row in _tsv(data / "countries.tsv"):

@@ -201,8 +201,8 @@ def _component_layout(h: nx.Graph, rnd: random.Random) -> dict:
 def layout(g: nx.Graph, edge_px: float = EDGE_PX, seed: int = 7) -> dict:
     """Pixel positions for every node, in time that grows gently with the graph (about a
     second for the whole corpus): each connected component laid out on its own
-    (:func:`_component_layout`), the largest in the middle, the others shelf-packed in
-    rows beneath it, biggest first."""
+    (:func:`_component_layout`), the largest on the left, the others shelf-packed in
+    rows beside it, biggest first."""
     u = nx.Graph(g)
     rnd = random.Random(seed)
     comps = sorted(nx.connected_components(u), key=lambda c: (-len(c), min(c)))
@@ -216,12 +216,15 @@ def layout(g: nx.Graph, edge_px: float = EDGE_PX, seed: int = 7) -> dict:
     if not boxes:
         return out
     gap = 1.2
-    first, *rest = boxes
-    width = max(first[3], math.sqrt(sum((b[3] + gap) * (b[4] + gap) for b in boxes)) * 1.4)
-    x0 = -width / 2
-    for v, (x, y) in first[0].items():
-        out[v] = (x - first[1] - first[3] / 2, y - first[2] - first[4] / 2)
-    cx, cy, row_h = x0, first[4] / 2 + 2 * gap, 0.0
+    (first, fx, fy, fw, fh), rest = boxes[0], boxes[1:]
+    for v, (x, y) in first.items():
+        out[v] = (x - fx, y - fy)
+    # The small components fill a block to the right of the largest, as tall as it (a
+    # screen is wider than tall), in rows; biggest first.
+    area = sum((w + gap) * (h + gap) for _, _, _, w, h in rest)
+    width = max([w for *_, w, _ in rest] + [area / max(fh, 1.0) * 1.15, 1.0])
+    x0 = fw + 3 * gap
+    cx, cy, row_h = x0, 0.0, 0.0
     for pos, mx, my, w, h in rest:
         if cx + w > x0 + width and cx > x0:
             cx, cy, row_h = x0, cy + row_h + gap, 0.0

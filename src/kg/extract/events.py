@@ -33,6 +33,7 @@ class EventFinder:
         self.lex = lex
         self.tagger = tagger
         self._chain_words = lex.connectors.get("chain", frozenset())
+        self._doc_starts = lex.documents.first_keys()
 
     def find(self, items: list[Item], toks: list[Token], text: str) -> list[dict]:
         return self._adopts(items, toks) + self._awards(items, toks)
@@ -68,7 +69,10 @@ class EventFinder:
         out = []
         n = len(toks)
         docs = self.lex.documents
+        first = self._doc_starts
         for i, t in enumerate(toks):
+            if t.key not in first:
+                continue
             doc = docs.match(toks, i)
             if not doc or doc[1] not in {"document", "act"}:
                 continue
@@ -80,10 +84,8 @@ class EventFinder:
             if j < n and toks[j].key == "sô1":
                 j += 1
             about = j < n and toks[j].key in ABOUT and bool(verb)
-            if numbered:
-                end = _code_end(toks, j)  # "Nghị quyết số 57-NQ/TW": the number is the name
-            else:
-                end = self._phrase_end(toks, j + about, {"cua3"})
+            # "Nghị quyết số 57-NQ/TW": the number is the name
+            end = _code_end(toks, j) if numbered else self._phrase_end(toks, j + about, {"cua3"})
             if end == j + about or not (toks[j].cap or toks[j].text[0].isdigit() or verb):
                 continue
             if not (toks[j].cap or toks[j].text[0].isdigit() or about) and (
@@ -95,7 +97,8 @@ class EventFinder:
             meeting = docs.match(toks, j)
             after = self._skip_date(toks, end)
             if meeting and meeting[1] == "meeting":
-                end = _trim_lower(toks, j, end, self.lex.name_pairs)  # "Nghị quyết Trung ương 4 khóa XI"
+                # "Nghị quyết Trung ương 4 khóa XI gắn với ...": the meeting's name only
+                end = _trim_lower(toks, j, end, self.lex.name_pairs)
             if after < n and toks[after].key == "cua3" and doc[1] == "document":
                 b_end = self._body_after(items, toks, after + 1)
                 if b_end > after + 1:
@@ -307,10 +310,14 @@ def _code_end(toks: list[Token], k: int) -> int:
     end = k
     while end < n:
         t = toks[end]
-        if t.word and (t.text[0].isdigit() or t.text[0].isupper() and end > k
-                       and toks[end - 1].text in CODE_JOINERS) or t.text in CODE_JOINERS and end + 1 < n and end > k and toks[end + 1].word \
-                and (toks[end + 1].text[0].isdigit() or toks[end + 1].text[0].isupper()):
+        joined = end > k and toks[end - 1].text in CODE_JOINERS
+        if t.word and (t.text[0].isdigit() or t.text[0].isupper() and joined):
             end += 1
-        else:
-            break
+            continue
+        nxt = toks[end + 1] if end + 1 < n else None
+        if t.text in CODE_JOINERS and end > k and nxt is not None and nxt.word \
+                and (nxt.text[0].isdigit() or nxt.text[0].isupper()):
+            end += 1
+            continue
+        break
     return end

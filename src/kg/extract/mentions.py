@@ -209,7 +209,8 @@ class Tagger:
             ):
                 k = r
                 continue
-            tail = next((m for m in range(k + 1, min(r + 1, n)) if self._tail_end(toks, m) > m), None)
+            tail = next((m for m in range(k + 1, min(r + 1, n))
+                         if self._tail_end(toks, m) > m), None)
             if prev_name and tail is not None:  # "Ban Tổ chức trung ương"
                 k = last_good = self._tail_end(toks, tail)
                 prev_name = False
@@ -229,8 +230,9 @@ class Tagger:
         n = len(toks)
         if k + 1 < n and f"{toks[k].key} {toks[k + 1].key}" in self._body_tails:
             return k + 2
-        if toks[k].key in self._body_terms and k + 1 < n and _is_term_number(toks[k + 1].text) \
-                and not (k + 3 < n and toks[k + 2].text == "," and _is_term_number(toks[k + 3].text)):
+        listed = k + 3 < n and toks[k + 2].text == "," and _is_term_number(toks[k + 3].text)
+        if toks[k].key in self._body_terms and k + 1 < n \
+                and _is_term_number(toks[k + 1].text) and not listed:
             return k + 2
         return k
 
@@ -315,6 +317,7 @@ class Tagger:
         n = len(toks)
         i = 0
         plain = lex.lower_starts
+        opens = lex.cap_starts
         while i < n:
             t = toks[i]
             if not t.word:
@@ -324,6 +327,9 @@ class Tagger:
             if not t.cap and t.key not in plain:
                 items.append(Item("WORD", i, i + 1, t.text))
                 i += 1
+                continue
+            if t.key not in opens:  # a capitalised word that opens no phrase: a name
+                i = self._name_run(toks, i, items)
                 continue
             in_name = t.cap and items and items[-1].kind == "PERSON" and items[-1].j == i
             trig = None if in_name else lex.triggers.match(toks, i)

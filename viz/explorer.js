@@ -1,5 +1,5 @@
 // kg explorer: the page script. Every string that came from an article is inserted with
-// textContent / createTextNode (never innerHTML), and vis-network never gets a `title`
+// textContent / createTextNode (never parsed as markup), and vis-network never gets a `title`
 // (it would render it as HTML): tooltips are built here from DOM nodes.
 (function () {
   "use strict";
@@ -102,29 +102,37 @@
     runSearch();
   }
 
-  // Labels grow with a node's degree, up to `labelMax` (canvas units). vis-network's own
-  // maxVisible cap does not take effect, so the cap follows the zoom instead: hub labels
-  // stay readable in the overview and never exceed LABEL_PX on screen.
-  const LABEL_PX = 22;
+  // Hub labels: the HUBS most connected nodes get labels that grow with their degree, up
+  // to `labelMax` canvas units; the cap follows the zoom, so in the overview the hubs are
+  // readable and close up no label is bigger than LABEL_PX on screen. (vis-network's own
+  // label scaling re-measures every label when the cap changes, about a second for
+  // 2,500 nodes, and its maxVisible option does not take effect.)
+  const LABEL_PX = 22, BASE_FONT = 12, HUBS = 80;
   let labelMax = large ? 110 : 24;
   let zoomTimer = null;
+  const degrees = N.map((n) => n.degree);
+  const minDeg = Math.min(...degrees, 0), maxDeg = Math.max(...degrees, 1);
+  const hubs = N.map((n) => n.id).sort((a, b) => N[b].degree - N[a].degree).slice(0, HUBS);
+  const hubFont = (id) => Math.round(BASE_FONT + (labelMax - BASE_FONT)
+    * Math.sqrt((N[id].degree - minDeg) / Math.max(1, maxDeg - minDeg)));
   function fitLabels() {
-    const want = Math.max(14, Math.min(110, Math.round(LABEL_PX / network.getScale())));
+    const want = Math.max(16, Math.min(110, Math.round(LABEL_PX / network.getScale())));
     if (Math.abs(want - labelMax) / labelMax < 0.15) return;
     labelMax = want;
-    network.setOptions({ nodes: { scaling: { label: { max: want } } } });
+    nodes.update(hubs.map((id) => ({ id, font: { size: hubFont(id) } })));
   }
+  nodes.update(hubs.map((id) => ({ id, font: { size: hubFont(id) } })));
 
   // --- the network ---------------------------------------------------------------------------
   const options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: 7 },
     nodes: {
-      borderWidth: 1, font: { size: 14, face: "system-ui, DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
+      borderWidth: 1, font: { size: BASE_FONT, face: "system-ui, DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
       // square root: hubs stand out, but the middle of the degree range is not all tiny
       scaling: { min: 6, max: large ? 64 : 30, customScalingFunction: (min, max, total, value) =>
         (max === min ? 0.5 : Math.sqrt((value - min) / (max - min))),
-      label: { enabled: true, min: 11, max: labelMax, drawThreshold: 7 } },
+      label: { enabled: false, drawThreshold: 6 } },
     },
     groups,
     edges: {

@@ -83,6 +83,8 @@ def explain(store, name: str) -> dict[str, dict]:
     for r in run_saved(store, "person-why", {"name": name}).records():
         entry = out[r["p"]]
         entry["name"] = r["person"]
+        note = r["note"] or ("same name, same province evidence" if r["provinces"]
+                             else "same name, no conflicting evidence")
         entry["articles"].append({"article": r["article"], "date": r["date"],
-                                  "provinces": r["provinces"], "note": r["note"]})
+                                  "provinces": r["provinces"], "note": note})
     return dict(out)

@@ -124,7 +124,8 @@ def run_saved(store, name: str, params: dict[str, str] | None = None):
     q = saved_query(name)
     missing = [p for p in q.params if p not in (params or {})]
     if missing:
-        raise ValueError(f"saved query {name!r} needs: {', '.join('--param ' + m + '=...' for m in missing)}")
+        needs = ", ".join(f"--param {m}=..." for m in missing)
+        raise ValueError(f"saved query {name!r} needs: {needs}")
     return run(store, q.text, params)
 
 

@@ -144,11 +144,13 @@ class Mapper:
         self.resolver = resolver
         self._locality: str | None = None
         self._persons: dict[str, tuple[int, str]] = {}
+        self._evidence: dict[str, set[str]] = {}
 
     def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
         facts = list(facts)
         self._locality = bodies.article_locality(article.text, self.lex)
-        self._persons = self._resolve_persons(article, facts) if self.resolver else {}
+        self._evidence = self._province_evidence(facts)
+        self._persons = self._resolve_persons(article) if self.resolver else {}
         g = graph_iri(article.id)
         art = article_iri(article.id)
         out: list[ox.Quad] = []
@@ -183,21 +185,29 @@ class Mapper:
         add(art, term("kg:factCount"), lit(n_facts))
         return out
 
-    def _resolve_persons(self, article: Article, facts: list[Fact]) -> dict[str, tuple[int, str]]:
-        """Name key -> (suffix, why) for every person of the article."""
+    def _province_evidence(self, facts: list[Fact]) -> dict[str, set[str]]:
+        """Name key -> provinces written in the names of the bodies the article places
+        the person in (2025 names; known provinces only, never the article's locality)."""
         provinces: dict[str, set[str]] = {}
         for f in facts:
             if not f.person:
                 continue
             found = provinces.setdefault(key(f.person), set())
             if f.relation in MEMBERSHIP_RELATIONS and f.body:
-                where = bodies.province_of(
-                    bodies.complete_body(f.body, self._locality, self.lex), self.lex)
-                if where:
+                where = bodies.province_of(f.body, self.lex)
+                if where and where[0] in self.lex.provinces:
                     found.add(bodies.successor(where[0], self.lex))
+        return provinces
+
+    def _resolve_persons(self, article: Article) -> dict[str, tuple[int, str]]:
+        """Name key -> (suffix, note); the note is kept only for decisions that the
+        evidence alone does not show (kept apart, curated judgement)."""
         assert self.resolver is not None
-        return {k: self.resolver.resolve(Mention(article.id, k, frozenset(v)))
-                for k, v in provinces.items()}
+        out = {}
+        for k, provinces in self._evidence.items():
+            suffix, why = self.resolver.resolve(Mention(article.id, k, frozenset(provinces)))
+            out[k] = (suffix, why if suffix or "curated" in why or "kept apart" in why else "")
+        return out
 
     # --- pieces ------------------------------------------------------------------------
 
@@ -221,6 +231,8 @@ class Mapper:
             seen.add(p.value)
             if why:
                 add(p, term("kg:resolutionNote"), lit(why))
+            for province in sorted(self._evidence.get(key(name), ())):
+                add(p, term("kg:provinceEvidence"), vi(province))
             add(p, A, term("foaf:Person"))
             add(p, A, term("schema:Person"))
             add(p, term("foaf:name"), vi(name))

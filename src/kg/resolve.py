@@ -1,12 +1,11 @@
-"""Entity resolution: canonical bodies and one node per person across articles.
+"""Entity resolution: one node per person across articles (bodies: see kg.bodies).
 
 * Names are compared by :func:`kg.text.key` (NFC, case, tone placement: "Hoà" = "Hòa");
   labels people see are never rewritten.
-* Bodies: abbreviations expanded in keys; a bare local committee ("Thành ủy",
-  "UBND tỉnh") gets the article's province when the article is clearly about one.
-* Persons: mentions with the same name key merge into one person unless the evidence
-  conflicts (their bodies lie in different provinces, the 2025 mergers taken into
-  account); curated judgements in ``data/person_judgements.tsv`` override the rule.
+* Mentions with the same name key merge into one person unless the evidence conflicts:
+  the provinces written in the names of the bodies the articles place them in differ
+  (2025 mergers taken into account); curated judgements in
+  ``data/person_judgements.tsv`` override the rule.
 
 The resolver's memory is the store itself: the evidence of every person node is read
 back from the article graphs at the start of an ingest, so decisions survive restarts
@@ -20,13 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import bodies
 from .lexicon import Lexicon, resource_dir
 from .query import run
 from .text import key, nfc
 
 # What the store already knows: every person node, its name key, the articles naming
-# it and the provinces of the bodies those articles place it in.
+# it and the province evidence each article gave (kg:provinceEvidence, 2025 names).
 STATE_QUERY = """
 PREFIX kg: <https://w3id.org/vnkg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -39,7 +37,7 @@ WHERE {
     ?p a foaf:Person ; kg:nameKey ?key .
     OPTIONAL { ?p kg:resolutionNote ?why }
     ?a a kg:Article ; dcterms:identifier ?article .
-    OPTIONAL { ?m org:member ?p ; org:organization/kg:province ?prov }
+    OPTIONAL { ?p kg:provinceEvidence ?prov }
   }
 }
 GROUP BY ?p ?key ?article
@@ -170,7 +168,7 @@ def load_resolver(store, lex: Lexicon, judgements: list[Judgement] | None = None
     """A resolver that knows every decision already in ``store`` (embedded or remote)."""
     resolver = PersonResolver(judgements)
     for row in run(store, STATE_QUERY).records():
-        provinces = frozenset(bodies.successor(p, lex) for p in row["provinces"].split("|") if p)
+        provinces = frozenset(p for p in row["provinces"].split("|") if p)
         resolver.remember(Mention(row["article"], row["key"], provinces),
                           person_suffix(row["p"]), row["note"])
     return resolver

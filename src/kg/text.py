@@ -24,7 +24,6 @@ def nfc(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\ufeff", "")
 
 
-@lru_cache(maxsize=1 << 16)
 @lru_cache(maxsize=1 << 18)
 def syllable_key(syllable: str) -> str:
     """A lower-case key for one syllable that ignores where the tone mark sits.
@@ -41,6 +40,7 @@ def syllable_key(syllable: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept)) + tone
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
     """A matching key for a phrase: NFC, case folded, tone-placement independent,
     punctuation dropped, spaces collapsed."""

@@ -45,6 +45,7 @@ class Extractor:
         self.relations = RelationFinder(self.lex)
         self.events = EventFinder(self.lex, self.tagger)
         self._no_break = self.lex.no_break
+        self._landmark_starts = self.lex.landmarks.first_keys()
 
     def __call__(self, article: Article) -> list[Fact]:
         return self.extract(article)
@@ -122,7 +123,10 @@ class Extractor:
 
     def _landmark_before(self, toks: list[Token], i: int) -> bool:
         """Whether the name at token i follows a street, building or product word."""
+        starts = self._landmark_starts
         for size in (1, 2, 3):
+            if i - size < 0 or toks[i - size].key not in starts:
+                continue
             if i - size >= 0 and any(
                 n == size for n, _ in self.lex.landmarks.match_all(toks, i - size)
             ):

@@ -6,8 +6,6 @@ The tagger knows no Vietnamese word itself: every phrase comes from the lexicon'
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ..lexicon import BodyType, Lexicon, Post, Token
 from ..text import syllable_key
 
@@ -17,11 +15,14 @@ MAX_RUN_TOKENS = 9  # a name run may open with an organisation's name
 JOINERS = {"-", "–", "&"}
 
 
-@dataclass(slots=True)
 class Item:
-    """A tagged stretch of tokens [i, j)."""
+    """A tagged stretch of tokens [i, j).
 
-    kind: str  # TITLE, PERSON, CUE, TRIG, BODY, PUNCT, WORD
+    A plain class whose defaults live on the class: most items of a sentence are words
+    and punctuation, and building them must stay cheap (one item per token).
+    """
+
+    kind: str  # TITLE, PERSON, CUE, TRIG, BODY, PLACE, PROPER, PUNCT, WORD
     i: int
     j: int
     text: str = ""
@@ -33,7 +34,25 @@ class Item:
     place_full: str = ""  # with its place word ("tỉnh Nghệ An")
     relation: str = ""  # TRIG: relation; CUE: cue kind
     role: str = ""  # TRIG: where the trigger stands
-    attrs: dict[str, object] = field(default_factory=dict)
+
+    def __init__(self, kind: str, i: int, j: int, text: str = "",
+                 attrs: dict[str, object] | None = None, **fields: object) -> None:
+        self.kind, self.i, self.j, self.text = kind, i, j, text
+        if attrs is not None:
+            self._attrs = attrs
+        if fields:
+            self.__dict__.update(fields)
+
+    @property
+    def attrs(self) -> dict[str, object]:
+        """Free-form flags ("person", "historic", "dated", "implied"), made on first use."""
+        d = self.__dict__.get("_attrs")
+        if d is None:
+            d = self._attrs = {}
+        return d
+
+    def __repr__(self) -> str:
+        return f"Item({self.kind}, {self.i}, {self.j}, {self.text!r})"
 
 
 class Tagger:
@@ -43,6 +62,8 @@ class Tagger:
         self._chain_words = lex.connectors.get("chain", frozenset())
         self._body_tails = lex.connectors.get("body-tail", frozenset())
         self._body_terms = lex.connectors.get("body-term", frozenset())
+        self._starts = {name: getattr(lex, name).first_keys()
+                        for name in ("triggers", "posts", "cues", "body_types")}
 
     # --- predicates over tokens ---------------------------------------------------------
 
@@ -318,6 +339,8 @@ class Tagger:
         i = 0
         plain = lex.lower_starts
         opens = lex.cap_starts
+        trig0, post0 = self._starts["triggers"], self._starts["posts"]
+        cue0, body0 = self._starts["cues"], self._starts["body_types"]
         while i < n:
             t = toks[i]
             if not t.word:
@@ -331,9 +354,10 @@ class Tagger:
             if t.key not in opens:  # a capitalised word that opens no phrase: a name
                 i = self._name_run(toks, i, items)
                 continue
+            k = t.key
             in_name = t.cap and items and items[-1].kind == "PERSON" and items[-1].j == i
-            trig = None if in_name else lex.triggers.match(toks, i)
-            post = lex.posts.match(toks, i)
+            trig = lex.triggers.match(toks, i) if k in trig0 and not in_name else None
+            post = lex.posts.match(toks, i) if k in post0 else None
             if trig and (not post or trig[0] >= post[0]):
                 items.append(Item("TRIG", i, i + trig[0], _span(toks, i, i + trig[0]),
                                   relation=trig[1][0], role=trig[1][1]))
@@ -343,14 +367,14 @@ class Tagger:
                 items.append(self._title(toks, i, post))
                 i = items[-1].j
                 continue
-            cue = self.cue_at(toks, i)
+            cue = self.cue_at(toks, i) if k in cue0 else None
             if cue and (cue[1] != "honorific" or (i + cue[0] < n and toks[i + cue[0]].cap)):
                 items.append(Item("CUE", i, i + cue[0], _span(toks, i, i + cue[0]),
                                   relation=cue[1]))
                 i += cue[0]
                 continue
-            body = lex.body_types.match(toks, i)
-            if body and t.cap:
+            body = lex.body_types.match(toks, i) if t.cap and k in body0 else None
+            if body:
                 b = self.parse_body(toks, i, None)
                 if b:
                     items.append(b)

@@ -8,6 +8,7 @@ cues, connectors) come from the lexicon (``data/triggers.tsv``, ``data/connector
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..lexicon import Lexicon, Token
 from .mentions import Item
@@ -551,10 +552,11 @@ class RelationFinder:
         return None
 
 
-def _keys(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 14)
+def _keys(text: str) -> tuple[str, ...]:
     from ..lexicon import token_keys
 
-    return list(token_keys(text))
+    return token_keys(text)
 
 
 def _pos(items: list[Item], item: Item) -> int:

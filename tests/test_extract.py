@@ -111,7 +111,92 @@ def test_past_clause(ex: Extractor) -> None:
     assert rows(ex, body, "held") == {("Kiều Văn Sáng", "Bí thư", "Huyện ủy")}
 
 
+def test_career_list_after_a_colon(ex: Extractor) -> None:
+    body = ("Bà Hà Thị Liên từng giữ các chức vụ: Phó Giám đốc Sở Tài chính tỉnh Lai Châu, "
+            "Bí thư Huyện ủy Tam Đường; Chủ tịch UBND tỉnh Lai Châu.")
+    assert rows(ex, body, "held") == {
+        ("Hà Thị Liên", "Phó Giám đốc", "Sở Tài chính tỉnh Lai Châu"),
+        ("Hà Thị Liên", "Bí thư", "Huyện ủy Tam Đường"),
+        ("Hà Thị Liên", "Chủ tịch", "UBND tỉnh Lai Châu"),
+    }
+    assert not rows(ex, body, "holds")
+
+
+def test_dated_career_list_is_former(ex: Extractor) -> None:
+    body = ("Ông Vi Văn Khang sinh năm 1965. Ông là Bí thư Tỉnh ủy Bắc Kạn (8/2011); "
+            "Phó Trưởng ban Ban Dân vận Trung ương (4/2015).")
+    held = rows(ex, body, "held")
+    assert ("Vi Văn Khang", "Bí thư", "Tỉnh ủy Bắc Kạn") in held
+    assert len(held) == 2
+    assert not rows(ex, body, "holds")
+
+
+def test_former_post_in_a_subordinate_clause(ex: Extractor) -> None:
+    body = ("Khi giữ cương vị Phó Bí thư Tỉnh ủy, Chủ tịch UBND tỉnh Hà Giang, "
+            "ông Lục Văn Sinh đã ký nhiều văn bản.")
+    assert rows(ex, body, "held") == {
+        ("Lục Văn Sinh", "Phó Bí thư", "Tỉnh ủy Hà Giang"),
+        ("Lục Văn Sinh", "Chủ tịch", "UBND tỉnh Hà Giang"),
+    }
+
+
+def test_term_inside_a_former_chain(ex: Extractor) -> None:
+    body = ("Ông Tôn Đức Mạnh, nguyên Bí thư Tỉnh ủy nhiệm kỳ 2010-2015, "
+            "Chủ tịch HĐND tỉnh Yên Bái nhiệm kỳ 2011-2016, bị kỷ luật.")
+    assert rows(ex, body, "held") == {
+        ("Tôn Đức Mạnh", "Bí thư", "Tỉnh ủy Yên Bái"),
+        ("Tôn Đức Mạnh", "Chủ tịch", "HĐND tỉnh Yên Bái"),
+    }
+
+
+def test_closed_past_period_is_former(ex: Extractor) -> None:
+    body = "Từ năm 2004 đến năm 2009, ông Mai Văn Cường là Bí thư Tỉnh ủy Sơn La."
+    assert rows(ex, body, "held") == {("Mai Văn Cường", "Bí thư", "Tỉnh ủy Sơn La")}
+    body = "Từ năm 2016 đến nay, ông Mai Văn Cường là Bí thư Tỉnh ủy Sơn La."
+    assert rows(ex, body, "holds") == {("Mai Văn Cường", "Bí thư", "Tỉnh ủy Sơn La")}
+
+
+def test_lower_case_tail_of_a_body(ex: Extractor) -> None:
+    body = "Ông Kha Văn Tâm, Phó Trưởng ban Tổ chức trung ương, dự họp."
+    assert rows(ex, body, "holds") == {("Kha Văn Tâm", "Phó Trưởng ban", "Ban Tổ chức trung ương")}
+
+
 # --- elected, appointed, dismissed ----------------------------------------------------------
+
+
+def test_decision_framing_the_sentence(ex: Extractor) -> None:
+    body = ("Theo phân công của Bộ Chính trị, ông Lạc Văn Hòa làm Trưởng ban Kinh tế Trung ương, "
+            "ông Quách Văn Tư làm Bí thư Tỉnh ủy Hòa Bình.")
+    assert rows(ex, body, "appointed") == {
+        ("Lạc Văn Hòa", "Trưởng ban", "Ban Kinh tế Trung ương"),
+        ("Quách Văn Tư", "Bí thư", "Tỉnh ủy Hòa Bình"),
+    }
+
+
+def test_elected_into_a_body_is_membership(ex: Extractor) -> None:
+    body = "Ông Giáp Văn Lộc sinh năm 1962. Năm 2016, ông được bầu vào Ban Chấp hành Trung ương."
+    assert rows(ex, body, "elected") == {("Giáp Văn Lộc", "Ủy viên", "Ban Chấp hành Trung ương")}
+
+
+def test_predecessor_retiring_is_dismissed(ex: Extractor) -> None:
+    body = "Ông Vương Đình Lâm làm Giám đốc Sở Y tế thay ông Khổng Văn Hậu (nghỉ hưu)."
+    assert rows(ex, body, "dismissed") == {("Khổng Văn Hậu", "Giám đốc", "Sở Y tế")}
+    body = "Ông Vương Đình Lâm làm Giám đốc Sở Y tế thay ông Khổng Văn Hậu."
+    assert rows(ex, body, "held") == {("Khổng Văn Hậu", "Giám đốc", "Sở Y tế")}
+
+
+def test_title_shares_the_body_of_a_membership(ex: Extractor) -> None:
+    body = ("HĐND tỉnh đã miễn nhiệm chức danh Phó Chủ tịch, Ủy viên UBND tỉnh Tuyên Quang "
+            "đối với ông Âu Văn Định.")
+    assert rows(ex, body, "dismissed") == {
+        ("Âu Văn Định", "Phó Chủ tịch", "UBND tỉnh Tuyên Quang"),
+        ("Âu Văn Định", "Ủy viên", "UBND tỉnh Tuyên Quang"),
+    }
+
+
+def test_refusing_reelection_is_not_elected(ex: Extractor) -> None:
+    body = "Ông Ninh Văn Hải xin không tái cử chức Chủ tịch UBND huyện Bảo Lạc."
+    assert not rows(ex, body, "elected")
 
 
 def test_elected(ex: Extractor) -> None:
@@ -211,6 +296,50 @@ def test_adopts_by_genitive(ex: Extractor) -> None:
     found = facts(ex, "Hội nghị quán triệt Nghị quyết số 12-NQ/TW của Bộ Chính trị về kinh tế.")
     assert {(f.body, f.resolution) for f in found if f.relation == "adopts"} == {
         ("Bộ Chính trị", "Nghị quyết số 12-NQ/TW")}
+
+
+def test_adopts_by_genitive_with_a_date(ex: Extractor) -> None:
+    found = facts(ex, "Tỉnh triển khai kết luận số 45 ngày 3/5/2022 của Ban Bí thư về y tế.")
+    assert {(f.body, f.resolution) for f in found if f.relation == "adopts"} == {
+        ("Ban Bí thư", "kết luận số 45")}
+
+
+def test_adopts_passive(ex: Extractor) -> None:
+    found = facts(ex, "Luật Thủy lợi được Quốc hội thông qua ngày 19/6.")
+    assert {(f.body, f.resolution) for f in found if f.relation == "adopts"} == {
+        ("Quốc hội", "Luật Thủy lợi")}
+
+
+def test_adopts_subject_opens_the_clause(ex: Extractor) -> None:
+    found = facts(ex, "Chiều 14/6, Quốc hội họp phiên bế mạc và biểu quyết thông qua "
+                      "Nghị quyết về hoạt động giám sát.")
+    assert {(f.body, f.resolution) for f in found if f.relation == "adopts"} == {
+        ("Quốc hội", "Nghị quyết về hoạt động giám sát")}
+
+
+def test_delegated_or_proposed_act_is_not_adopted(ex: Extractor) -> None:
+    for body in ("Bộ Chính trị yêu cầu các tỉnh ban hành Nghị quyết về chuyển đổi số.",
+                 "Chính phủ trình Quốc hội thông qua Luật Thủy lợi."):
+        assert not [f for f in facts(ex, body) if f.relation == "adopts"]
+
+
+def test_awards_to_counted_groups(ex: Extractor) -> None:
+    body = "Giám đốc Công an tỉnh Gia Lai đã tặng Bằng khen cho 3 tập thể, 12 cá nhân."
+    found = [f for f in facts(ex, body) if f.relation == "awards"]
+    assert {(f.award, f.recipient) for f in found} == {
+        ("Bằng khen", "3 tập thể"), ("Bằng khen", "12 cá nhân")}
+
+
+def test_awards_received_by_a_counted_group(ex: Extractor) -> None:
+    body = "Tại buổi lễ, 40 gia đình tiêu biểu đã được nhận Bằng khen của UBND tỉnh Kon Tum."
+    found = [f for f in facts(ex, body) if f.relation == "awards"]
+    assert {(f.award, f.recipient) for f in found} == {
+        ("Bằng khen của UBND tỉnh Kon Tum", "40 gia đình tiêu biểu")}
+
+
+def test_chairs_under_the_chairmanship_of(ex: Extractor) -> None:
+    body = "Dưới sự chủ trì của Bí thư Tỉnh ủy Đèo Văn Phúc, hội nghị đã thảo luận."
+    assert {f.person for f in facts(ex, body) if f.relation == "chairs"} == {"Đèo Văn Phúc"}
 
 
 def test_awards(ex: Extractor) -> None:

@@ -197,7 +197,7 @@ def test_large_graph_gets_a_precomputed_layout_and_no_physics(tmp_path):
     write_html(sub, out, info)
     data = page_data(out.read_text(encoding="utf-8"))
     assert data["physics"] is False
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in data["nodes"])
+    assert all(isinstance(n["x"], int) and isinstance(n["y"], int) for n in data["nodes"])
     small, info = select_all(g, max_nodes=40)
     write_html(small, out, info)
     data = page_data(out.read_text(encoding="utf-8"))

@@ -150,7 +150,7 @@ class Mapper:
         facts = list(facts)
         self._locality = bodies.article_locality(article.text, self.lex)
         self._evidence = self._province_evidence(facts)
-        self._persons = self._resolve_persons(article) if self.resolver else {}
+        self._persons = self._resolve_persons(article, facts) if self.resolver else {}
         g = graph_iri(article.id)
         art = article_iri(article.id)
         out: list[ox.Quad] = []
@@ -199,13 +199,16 @@ class Mapper:
                     found.add(bodies.successor(where[0], self.lex))
         return provinces
 
-    def _resolve_persons(self, article: Article) -> dict[str, tuple[int, str]]:
+    def _resolve_persons(self, article: Article, facts: list[Fact]
+                         ) -> dict[str, tuple[int, str]]:
         """Name key -> (suffix, note); the note is kept only for decisions that the
         evidence alone does not show (kept apart, curated judgement)."""
         assert self.resolver is not None
         out = {}
+        moved = {key(f.person) for f in facts if f.relation in EVENT_CLASS}
         for k, provinces in self._evidence.items():
-            suffix, why = self.resolver.resolve(Mention(article.id, k, frozenset(provinces)))
+            suffix, why = self.resolver.resolve(
+                Mention(article.id, k, frozenset(provinces), k in moved))
             out[k] = (suffix, why if suffix or "curated" in why or "kept apart" in why else "")
         return out
 

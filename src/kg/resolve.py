@@ -4,7 +4,8 @@
   labels people see are never rewritten.
 * Mentions with the same name key merge into one person unless the evidence conflicts:
   the provinces written in the names of the bodies the articles place them in differ
-  (2025 mergers taken into account); curated judgements in
+  (2025 mergers taken into account) and neither side reports a move (an election,
+  appointment or dismissal: officials are transferred); curated judgements in
   ``data/person_judgements.tsv`` override the rule.
 
 The resolver's memory is the store itself: the evidence of every person node is read
@@ -31,13 +32,14 @@ PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
 SELECT ?p ?key ?article (GROUP_CONCAT(DISTINCT ?prov; separator="|") AS ?provinces)
-       (SAMPLE(?why) AS ?note)
+       (SAMPLE(?why) AS ?note) (COUNT(?move) AS ?moves)
 WHERE {
   GRAPH ?g {
     ?p a foaf:Person ; kg:nameKey ?key .
     OPTIONAL { ?p kg:resolutionNote ?why }
     ?a a kg:Article ; dcterms:identifier ?article .
     OPTIONAL { ?p kg:provinceEvidence ?prov }
+    OPTIONAL { ?ev kg:person ?p . BIND(true AS ?move) }
   }
 }
 GROUP BY ?p ?key ?article
@@ -55,6 +57,7 @@ class Mention:
     article: str
     name_key: str
     provinces: frozenset[str] = frozenset()
+    moved: bool = False  # the article reports an election, appointment or dismissal
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Person:
     articles: set[str] = field(default_factory=set)
     reasons: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # article -> why it is this person
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,8 @@ class PersonResolver:
             if verdict is True:
                 best, why = p, "curated same-as judgement"
                 break
-            if m.provinces and p.provinces and not (m.provinces & p.provinces):
+            if (m.provinces and p.provinces and not (m.provinces & p.provinces)
+                    and not (m.moved or p.moved)):  # officials are transferred
                 theirs, ours = ", ".join(sorted(p.provinces)), ", ".join(sorted(m.provinces))
                 apart.append((p, f"different provinces: {ours} vs {theirs}"))
                 continue
@@ -143,6 +148,7 @@ class PersonResolver:
     def _add(p: Person, m: Mention, note: str) -> None:
         p.articles.add(m.article)
         p.provinces |= m.provinces
+        p.moved |= m.moved
         p.notes[m.article] = note
 
     def remember(self, m: Mention, suffix: int, note: str = "") -> None:
@@ -169,6 +175,7 @@ def load_resolver(store, lex: Lexicon, judgements: list[Judgement] | None = None
     resolver = PersonResolver(judgements)
     for row in run(store, STATE_QUERY).records():
         provinces = frozenset(p for p in row["provinces"].split("|") if p)
-        resolver.remember(Mention(row["article"], row["key"], provinces),
+        moved = int(row["moves"] or 0) > 0
+        resolver.remember(Mention(row["article"], row["key"], provinces, moved),
                           person_suffix(row["p"]), row["note"])
     return resolver

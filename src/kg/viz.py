@@ -232,7 +232,7 @@ def layout(g: nx.Graph, edge_px: float = EDGE_PX, seed: int = 7) -> dict:
             out[v] = (cx + x - mx, cy + y - my)
         cx += w + gap
         row_h = max(row_h, h)
-    return {v: (round(x * edge_px, 1), round(y * edge_px, 1)) for v, (x, y) in out.items()}
+    return {v: (round(x * edge_px), round(y * edge_px)) for v, (x, y) in out.items()}
 
 
 # --- the page -----------------------------------------------------------------------------

@@ -62,6 +62,7 @@ class Tagger:
         self._chain_words = lex.connectors.get("chain", frozenset())
         self._body_tails = lex.connectors.get("body-tail", frozenset())
         self._body_terms = lex.connectors.get("body-term", frozenset())
+        self._compounds = lex.connectors.get("compound", frozenset())
         self._starts = {name: getattr(lex, name).first_keys()
                         for name in ("triggers", "posts", "cues", "body_types")}
 
@@ -358,6 +359,8 @@ class Tagger:
             in_name = t.cap and items and items[-1].kind == "PERSON" and items[-1].j == i
             trig = lex.triggers.match(toks, i) if k in trig0 and not in_name else None
             post = lex.posts.match(toks, i) if k in post0 else None
+            if post and not t.cap and i and f"{toks[i - 1].key} {k}" in self._compounds:
+                post = None  # "chức vụ phó chủ tịch": not the post "Vụ phó"
             if trig and (not post or trig[0] >= post[0]):
                 items.append(Item("TRIG", i, i + trig[0], _span(toks, i, i + trig[0]),
                                   relation=trig[1][0], role=trig[1][1]))

@@ -16,6 +16,7 @@ from .mentions import Item
 MEMBERSHIP = {"elected", "appointed", "dismissed"}
 DATE_PUNCT = {"/", "-", "–", ".", ","}
 # words between an adverb-like position and a subject ("ông X đã được ...")
+MAX_PRONOUN_GAP = 8
 CHAIR_SKIP = {"do", "đã", "cùng", "sẽ", "trực", "tiếp", "vừa"}
 
 
@@ -135,8 +136,12 @@ class RelationFinder:
         blocked = self._blocked(items)
         for chain in chains:
             self._share_place(items, chain)
+            self._share_member_body(items, chain)
             owner, rel, conf = self._owner(items, toks, chain, focus)
             if owner is None:
+                trig = self._event_trigger(items, chain[0])
+                if trig is not None and trig.relation in {"appointed", "elected"}:
+                    claims += self._predecessor_claims(items, chain, chain)
                 continue
             kept = [idx for idx in chain if idx not in blocked and self._stated(items[idx])]
             past = self._past_range(items, min(chain[0], _pos(items, owner)))
@@ -147,16 +152,30 @@ class RelationFinder:
                 title = items[idx]
                 lo, hi = min(title.i, owner.i), max(title.j, owner.j)
                 claims.append(Claim(r, owner, title, lo, hi, conf))
-            if rel in {"holds", "appointed", "elected"} and kept:
-                pred = self._predecessor(items, chain[-1])
-                if pred is not None:
-                    who, r = pred
-                    for idx in kept:
-                        title = items[idx]
-                        claims.append(Claim(r, who, title, min(title.i, who.i),
-                                            max(title.j, who.j), 0.8))
+            if rel in {"holds", "appointed", "elected"}:
+                claims += self._predecessor_claims(items, chain, kept)
         claims += self._chairs(items)
         return claims
+
+    def _predecessor_claims(self, items: list[Item], chain: list[int],
+                            kept: list[int]) -> list[Claim]:
+        pred = self._predecessor(items, chain[-1]) if kept else None
+        if pred is None:
+            return []
+        who, r = pred
+        return [Claim(r, who, items[idx], min(items[idx].i, who.i), max(items[idx].j, who.j),
+                      0.8) for idx in kept if self._stated(items[idx])]
+
+    @staticmethod
+    def _share_member_body(items: list[Item], chain: list[int]) -> None:
+        """ "Phó Chủ tịch, Ủy viên UBND thành phố": a title written without its body before
+        a membership of a body is a post in that body."""
+        for a, b in zip(chain, chain[1:], strict=False):
+            first, member = items[a], items[b]
+            if not first.body and first.post is not None and not first.post.no_body \
+                    and not first.post.membership and member.post is not None \
+                    and member.post.membership and member.body:
+                first.body = member.body
 
     def _membership_bodies(self, items: list[Item]) -> None:
         """ "được bầu vào Ban Chấp hành Trung ương": election into a body is membership,
@@ -189,7 +208,8 @@ class RelationFinder:
             if m < len(items) and items[m].text == "(":
                 m += 1
             for n in (3, 2, 1):
-                if m + n <= len(items) and all(items[x].kind == "WORD" for x in range(m, m + n)) \
+                if m + n <= len(items) and all(items[x].kind in {"WORD", "TRIG"}
+                                               for x in range(m, m + n)) \
                         and self._is("retired", " ".join(items[x].text for x in range(m, m + n))):
                     return who, "dismissed"
             return who, "held"
@@ -353,17 +373,17 @@ class RelationFinder:
         return person, None
 
     def _pronoun_subject(self, items: list[Item], k: int, focus: str | None) -> Item | None:
-        """ "Tháng 5/2009, ông được chỉ định làm ...": a bare honorific as the subject of
-        the trigger at items[k] stands for the person the article last named."""
-        if not focus:
-            return None
+        """ "Tháng 5/2009, ông được chỉ định làm ...", "ông được Bộ Chính trị phân công ...
+        và được cử làm ...": a bare honorific opening the clause of the trigger at items[k]
+        stands for the person last named."""
         m = k - 1
-        while m >= 0 and items[m].kind == "WORD" and _low(items[m]) in CHAIR_SKIP | {"cũng"}:
+        while m >= 0 and k - m <= MAX_PRONOUN_GAP and items[m].kind not in {"PERSON", "TITLE"} \
+                and not (items[m].kind == "PUNCT" and items[m].text in {",", ";", ".", ":"}):
+            if (p := self._pronoun_at(items, m, focus)) is not None:
+                return p
             m -= 1
-        named = m + 1 < len(items) and items[m + 1].kind == "PERSON"
-        if m >= 0 and self._honorific(items[m]) and not named:
-            cue = items[m]
-            return Item("PERSON", cue.i, cue.j, text=cue.text, attrs={"person": focus})
+        if m >= 0 and items[m].kind == "PERSON" and not items[m].attrs.get("person"):
+            return self._pronoun_at(items, m, focus)  # "Ông được bổ nhiệm ..."
         return None
 
     def _honorific(self, item: Item) -> bool:
@@ -385,8 +405,10 @@ class RelationFinder:
             k = _pos(items, trig)
             person, governing = self._subject_left(items, k)
             if person is None:
-                # "miễn nhiệm chức vụ ... đối với ông X"
+                # "miễn nhiệm chức vụ ... (nhiệm kỳ 2010-2015) đối với ông X"
                 m = last + 1
+                if m < len(items) and (term := self._term_end(items, m)) is not None:
+                    m = term
                 for size in (1, 2):
                     if m + size <= len(items) and self._is(
                         "against", " ".join(it.text for it in items[m:m + size])

@@ -103,6 +103,35 @@ def bench(label: str, opener: Callable[[], object], texts: dict[str, str], runs:
     return out
 
 
+class DedupStore:
+    """The experiment: each distinct triple once in the real default graph."""
+
+    def __init__(self, path: Path):
+        import pyoxigraph as ox
+
+        from kg.store import PREFIXES
+
+        self.db = ox.Store.read_only(str(path))
+        self.prefixes = PREFIXES
+
+    def query(self, sparql: str):
+        return self.db.query(sparql, prefixes=self.prefixes)
+
+
+def build_dedup(nquads: Path, path: Path) -> None:
+    import shutil
+
+    import pyoxigraph as ox
+
+    shutil.rmtree(path, ignore_errors=True)
+    st = ox.Store(str(path))
+    st.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    st.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                   for q in ox.parse(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    st.flush()
+    del st
+
+
 def load_rdflib(nquads: Path) -> float:
     global _DS
     import rdflib
@@ -121,31 +150,64 @@ def ms(d: dict, key: str = "median") -> str:
     return f"{1000 * d[key]:.1f}" if key in d else "–"
 
 
+def _speed(fast: dict, slow: dict) -> tuple[float, str]:
+    """How many times ``fast`` beats ``slow`` (a lower bound when slow timed out)."""
+    if "median" not in fast:
+        return 0.0, "–"
+    if "median" in slow:
+        x = slow["median"] / fast["median"]
+        return x, f"{x:.0f}×"
+    if "timeout" in slow:
+        x = slow["timeout"] / fast["median"]
+        return x, f"> {x:.0f}×"
+    return 0.0, "–"
+
+
+COLUMNS = {"embedded": "embedded", "dedup": "embedded, deduplicated union",
+           "rdflib": "rdflib", "oxigraph_server": "Oxigraph server", "virtuoso": "Virtuoso"}
+
+
 def markdown(res: dict) -> str:
-    cols = ["embedded", "rdflib"] + [k for k in ("oxigraph_server", "virtuoso") if k in res]
-    head = ("| saved query | rows | embedded median / p95 ms | rdflib median / p95 ms | "
-            "speed-up |" + "".join(f" {c.replace('_', ' ')} median ms |" for c in cols[2:]))
-    lines = [head, "|" + " --- |" * (4 + len(cols) - 1)]
+    cols = [c for c in COLUMNS if c in res]
+    head = ("| saved query | rows (embedded / set semantics) | "
+            + " | ".join(f"{COLUMNS[c]} median / p95 ms" for c in cols)
+            + " | embedded vs rdflib |")
+    lines = [head, "|" + " --- |" * (len(cols) + 3)]
     met = True
     for name, e in res["embedded"].items():
         r = res["rdflib"].get(name, {})
-        if "median" in r:
-            speed = r["median"] / e["median"]
-            sp = f"{speed:.0f}×"
-        else:
-            speed = float("inf")
-            sp = "> " + f"{r.get('timeout', 0) / e['median']:.0f}×" if r else "–"
-        if e["rows"] <= 1000 and (e["median"] > 0.1 or speed < 5):
-            met = False
-        extra = "".join(f" {ms(res[c].get(name, {}))} |" for c in cols[2:])
-        lines.append(f"| {name} | {e['rows']} | {ms(e)} / {ms(e, 'p95')} | "
-                     f"{ms(r)} / {ms(r, 'p95')} | {sp} |{extra}")
+        ref = r if "rows" in r else res.get("dedup", {}).get(name, {})
+        speed, sp = _speed(e, r)
+        rows = ref.get("rows", e.get("rows"))
+        if rows is None or rows <= 1000:
+            met = met and e.get("median", 1e9) <= 0.1 and speed >= 5
+        cells = " | ".join(f"{ms(res[c].get(name, {}))} / {ms(res[c].get(name, {}), 'p95')}"
+                           for c in cols)
+        lines.append(f"| {name} | {e.get('rows', '?')} / {ref.get('rows', '?')} | {cells} | "
+                     f"{sp} |")
     text = (f"`python bench/query_bench.py` — every saved query on the corpus graph "
             f"({res['quads']:,} quads), parameters bound to the most attested person and body; "
-            f"warm, up to {res['runs']} runs each. rdflib: `Dataset(default_union=True)` "
-            f"loaded from the N-Quads export in {res['rdflib_load']:.0f} s. The server columns "
-            "go through HTTP and result parsing (kg.remote), on stores bulk-loaded from the "
-            "same export.\n\n" + "\n".join(lines))
+            f"warm, up to {res['runs']} runs each, each query cut at {res['timeout']:.0f} s. "
+            f"rdflib: `Dataset(default_union=True)` loaded from the N-Quads export in "
+            f"{res['rdflib_load']:.0f} s. Times are wall clock on a machine shared with other "
+            "work (load average 4–8 on 2 cores), so read them as upper bounds.")
+    if "dedup" in res:
+        text += (" *Embedded, deduplicated union* is an experiment, not the shipped store: the "
+                 "same quads plus each distinct triple once in the default graph, queried "
+                 "without `use_default_graph_as_union`.")
+    if "oxigraph_server" in res or "virtuoso" in res:
+        text += (" The server columns go through HTTP and result parsing (kg.remote), on "
+                 "stores bulk-loaded from the same export.")
+    text += "\n\n" + "\n".join(lines)
+    text += ("\n\n**Why the embedded store is slow here.** pyoxigraph 0.5's "
+             "`use_default_graph_as_union` does not deduplicate: a triple stored in k article "
+             "graphs (a person's name, a membership's member and role, which every article "
+             "that mentions them repeats) matches k times, so a join of n such patterns "
+             "yields up to kⁿ duplicate solutions before GROUP BY/DISTINCT. Row counts differ "
+             "from rdflib's (set semantics) for the same reason, where a query lacks DISTINCT. "
+             "Oxigraph fixed this upstream (issue #1919, PR #1920, \"Deduplicate merged SPARQL "
+             "default graphs\"), after the 0.5.13 release in use here. The deduplicated-union "
+             "column shows what set semantics gives on the same engine.")
     text += ("\n\nTarget (every saved query with ≤ 1,000 rows: median ≤ 100 ms and ≥ 5× "
              f"rdflib): **{'met' if met else 'not met'}** on this graph.")
     return text
@@ -160,16 +222,22 @@ def main() -> None:
     ap.add_argument("--timeout", type=float, default=120.0,
                     help="seconds per query and store, all runs included")
     ap.add_argument("--no-servers", action="store_true")
+    ap.add_argument("--dedup", action="store_true",
+                    help="also time the deduplicated-union experiment")
     args = ap.parse_args()
     if not args.store.exists():
         sys.exit(f"no store at {args.store}: run bench/ingest_bench.py first")
-    res: dict = {"runs": args.runs}
+    res: dict = {"runs": args.runs, "timeout": args.timeout}
     with Store.open(args.store) as store:
         res["quads"] = len(store)
         params = params_for(store)
     texts = {n: bind(q.text, params[n]) for n, q in saved_queries().items()}
     res["embedded"] = bench("embedded", lambda: Store.open(args.store), texts, args.runs,
                             args.budget, args.timeout)
+    if args.dedup:
+        build_dedup(args.nquads, WORK / "dedup")
+        res["dedup"] = bench("dedup", lambda: DedupStore(WORK / "dedup"), texts, args.runs,
+                             args.budget, args.timeout)
     res["rdflib_load"] = load_rdflib(args.nquads)
     res["rdflib"] = bench("rdflib", lambda: _DS, texts, min(args.runs, 5), args.budget,
                           args.timeout)
@@ -201,6 +269,7 @@ def main() -> None:
                                         texts, args.runs, args.budget, args.timeout)
             finally:
                 v.stop()
+    save("query", res)
     res["markdown"] = markdown(res)
     save("query", res)
     render()

@@ -27,14 +27,15 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 
 # An article whose title and sentences carry markup: none of it may run or become markup.
-HOSTILE = """ date 2024-03-05 Hội nghị <img src=x onerror="window.__pwned=1"> tổng kết <script>window.__pwned=2</script>
-
-Sáng 5/3, Tỉnh ủy Hòa Bắc tổ chức hội nghị tổng kết. Ông Phạm Đức Tiến chủ trì <img src=x onerror=window.__pwned=3> hội nghị.
-
-Đồng chí Phạm Đức Tiến, Bí thư Tỉnh ủy Hòa Bắc, phát biểu <script>window.__pwned=4</script> tại hội nghị <img src=x onerror=alert(5)>.
-"""
 TITLE = ('Hội nghị <img src=x onerror="window.__pwned=1"> tổng kết '
          '<script>window.__pwned=2</script>')
+HOSTILE = "\n\n".join([
+    f" date 2024-03-05 {TITLE}",
+    "Sáng 5/3, Tỉnh ủy Hòa Bắc tổ chức hội nghị tổng kết. Ông Phạm Đức Tiến chủ trì "
+    "<img src=x onerror=window.__pwned=3> hội nghị.",
+    "Đồng chí Phạm Đức Tiến, Bí thư Tỉnh ủy Hòa Bắc, phát biểu <script>window.__pwned=4"
+    "</script> tại hội nghị <img src=x onerror=alert(5)>.",
+]) + "\n"
 
 
 @pytest.fixture(scope="module")
@@ -237,12 +238,14 @@ def test_hostile_article_runs_nothing(browser, hostile_store, opened, tmp_path):
     page.mouse.move(5, 5)
     opened.hover_edge(edge)
     page.wait_for_selector("#tip", state="visible")
-    assert "<script>window.__pwned=4</script>" in opened.text("#tip") and TITLE in opened.text("#tip")
+    tip = opened.text("#tip")
+    assert "<script>window.__pwned=4</script>" in tip and TITLE in tip
     # the panel
     page.mouse.click(*opened.point(person))
     assert TITLE in opened.text("#panel")
     # labels on the canvas are the literal text
-    assert opened.js(f"kgExplorer.nodes.get({meeting}).label").startswith("Ông Phạm Đức Tiến chủ trì <img")
+    label = opened.js(f"kgExplorer.nodes.get({meeting}).label")
+    assert label.startswith("Ông Phạm Đức Tiến chủ trì <img")
 
     # the heading: a page focused on the meeting carries its (hostile) label as the title
     out = tmp_path / "focus.html"
@@ -309,6 +312,19 @@ def test_big_graph_is_frozen_and_says_what_was_left_out(browser, tmp_path):
         assert opened.js("kgExplorer.drawnNodes()") == total - 100
         note = opened.text("#note")
         assert "100 left out (100 Person)" in note and "--focus" in note
+        opened.clean()
+    finally:
+        opened.close()
+
+
+def test_an_empty_selection_says_so(browser, sample_store, tmp_path):
+    out = tmp_path / "empty.html"
+    with Store.open(sample_store) as store:
+        assert render(store, out, types={"award"}, since="2999-01-01").startswith("0 nodes")
+    opened = Opened(browser, out)
+    try:
+        assert opened.js("kgExplorer.drawnNodes()") == 0
+        assert "nothing to show" in opened.text("#graph")
         opened.clean()
     finally:
         opened.close()

@@ -29,6 +29,8 @@ PARAMS = {
     "co-members": {"name": "phan quoc viet"},
     "sub-bodies": {"name": "ubnd tinh hoa bac"},
     "roster-en": {"name": "ubnd tinh hoa bac"},
+    "career-timeline": {"name": "phan quoc viet"},
+    "person-why": {"name": "phan quoc viet"},
 }
 
 
@@ -244,12 +246,11 @@ def test_memberships_answer_from_plain_nquads(sample_store, plain_store):
     PREFIX foaf: <http://xmlns.com/foaf/0.1/>
     PREFIX dcterms: <http://purl.org/dc/terms/>
     SELECT DISTINCT ?name ?role ?article WHERE {
-      GRAPH ?g {
-        ?m a org:Membership ; org:member ?p ; org:organization ?b ; org:role ?role ;
-           prov:wasDerivedFrom ?a .
+      GRAPH <https://w3id.org/vnkg/graph/entities> {
+        ?m a org:Membership ; org:member ?p ; org:organization ?b ; org:role ?role .
         ?p foaf:name ?name .
-        ?a dcterms:identifier ?article .
       }
+      GRAPH ?g { ?m prov:wasDerivedFrom ?a . ?a dcterms:identifier ?article }
     }"""
     got = {(s["name"].value, s["role"].value, s["article"].value) for s in plain_store.query(q)}
     expected = {(f.person, f.post_id, f.article) for f in iter_facts([SAMPLES])

@@ -30,9 +30,10 @@ def build(tmp_path: Path, judgements: Path | None = None) -> Path:
 
 
 def persons_named(store: Path, name_key_part: str) -> dict[str, set[str]]:
-    q = """SELECT DISTINCT ?p ?article WHERE { GRAPH ?g {
+    q = """SELECT DISTINCT ?p ?article WHERE {
              ?p a foaf:Person ; kg:searchKey ?k .
-             ?a a kg:Article ; dcterms:identifier ?article } FILTER(CONTAINS(?k, ?name_folded)) }"""
+             GRAPH ?g { ?p prov:wasDerivedFrom ?a . ?a dcterms:identifier ?article }
+             FILTER(CONTAINS(?k, ?name_folded)) }"""
     out: dict[str, set[str]] = {}
     with Store.open(store) as s:
         for r in run(s, q, {"name": name_key_part}).records():

@@ -113,15 +113,19 @@
   const degrees = N.map((n) => n.degree);
   const minDeg = Math.min(...degrees, 0), maxDeg = Math.max(...degrees, 1);
   const hubs = N.map((n) => n.id).sort((a, b) => N[b].degree - N[a].degree).slice(0, HUBS);
+  const hubSet = new Set(hubs);
+  let dimmed = new Set();  // nodes outside the selected neighbourhood
   const hubFont = (id) => Math.round(BASE_FONT + (labelMax - BASE_FONT)
     * Math.sqrt((N[id].degree - minDeg) / Math.max(1, maxDeg - minDeg)));
+  const fontFor = (id) => ({ size: hubSet.has(id) ? hubFont(id) : BASE_FONT,
+    color: dimmed.has(id) ? "#c9c9c9" : "#222" });
   function fitLabels() {
     const want = Math.max(16, Math.min(110, Math.round(LABEL_PX / network.getScale())));
     if (Math.abs(want - labelMax) / labelMax < 0.15) return;
     labelMax = want;
-    nodes.update(hubs.map((id) => ({ id, font: { size: hubFont(id) } })));
+    nodes.update(hubs.map((id) => ({ id, font: fontFor(id) })));
   }
-  nodes.update(hubs.map((id) => ({ id, font: { size: hubFont(id) } })));
+  nodes.update(hubs.map((id) => ({ id, font: fontFor(id) })));
 
   // --- the network ---------------------------------------------------------------------------
   const options = {
@@ -142,8 +146,9 @@
     },
     physics: data.physics ? {
       enabled: true, solver: "barnesHut",
-      barnesHut: { gravitationalConstant: -6000, springLength: 130, springConstant: 0.03, avoidOverlap: 0.3, damping: 0.2 },
-      stabilization: { enabled: true, iterations: 400, updateInterval: 50, fit: true },
+      barnesHut: { gravitationalConstant: -5000, springLength: 110, springConstant: 0.03, avoidOverlap: 0.3, damping: 0.25 },
+      // starts from the layout computed in Python, so a bounded polish is enough
+      stabilization: { enabled: true, iterations: 150, updateInterval: 150, fit: true },
     } : { enabled: false },
     interaction: { hover: true, tooltipDelay: 3600000, hideEdgesOnDrag: large, hideEdgesOnZoom: large,
       multiselect: false, navigationButtons: false, keyboard: false },
@@ -158,7 +163,11 @@
     api.drawnAt = marks.drawn = performance.now();
     if (info.centre_ids && info.centre_ids.length) select(info.centre_ids[0], false);
   }
-  if (data.physics) {
+  if (!N.length) {  // nothing passed the filters: say so instead of "drawing…"
+    $("loading").textContent = "Không có gì để hiện với các lựa chọn này / nothing to show with these options";
+    api.ready = true;
+    api.drawnAt = marks.drawn = performance.now();
+  } else if (data.physics) {
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: { enabled: false } });  // freeze: no endless jiggle
       network.fit();
@@ -212,13 +221,15 @@
   function highlight(id) {
     const keep = new Set([id, ...network.getConnectedNodes(id)]);
     const keepE = new Set(network.getConnectedEdges(id));
-    nodes.update(N.map((n) => ({ id: n.id, opacity: keep.has(n.id) ? 1 : 0.15 })));
+    dimmed = new Set(N.map((n) => n.id).filter((i) => !keep.has(i)));
+    nodes.update(N.map((n) => ({ id: n.id, opacity: keep.has(n.id) ? 1 : 0.15, font: fontFor(n.id) })));
     edges.update(E.map((e, i) => (keepE.has(i) ? baseEdge(i) : dimEdge(i))));
   }
   function clearSelection() {
     selected = null;
     network.unselectAll();
-    nodes.update(N.map((n) => ({ id: n.id, opacity: 1 })));
+    dimmed = new Set();
+    nodes.update(N.map((n) => ({ id: n.id, opacity: 1, font: fontFor(n.id) })));
     edges.update(E.map((e, i) => baseEdge(i)));
     $("panel").replaceChildren();
   }

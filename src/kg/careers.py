@@ -56,10 +56,11 @@ class Career:
 
 def careers(store, name: str) -> list[Career]:
     """Every person whose name matches (accent-blind), each with their posts in order."""
+    # one line per (post, body node); a body has one skos:prefLabel, many rdfs:labels
     people: dict[str, tuple[str, dict[tuple[str, str], Post]]] = {}
     for r in run_saved(store, "career-timeline", {"name": name}).records():
         _, posts = people.setdefault(r["p"], (r["person"], {}))
-        post = posts.setdefault((r["post"], r["body"]), Post(r["post"], r["body"]))
+        post = posts.setdefault((r["post"], r["b"]), Post(r["post"], r["body"]))
         post.articles.add(r["article"])
         if r["event"] in {"Election", "Appointment"}:
             post.acquired = "elected" if r["event"] == "Election" else "appointed"

@@ -87,14 +87,18 @@ SELECT ?g ?node ?ev ?conf ?post WHERE { GRAPH ?g {
   OPTIONAL { ?att kg:confidence ?conf }
   OPTIONAL { ?att kg:postAsWritten ?post } } }"""
 MEMBERSHIPS = PREFIX + """
-SELECT ?g ?m ?p ?b ?role ?status WHERE { GRAPH ?g {
-  ?m org:member ?p ; org:role ?role ; kg:status ?status ; org:organization ?b } }"""
+SELECT ?g ?m ?p ?b ?role ?status WHERE {
+  GRAPH ?g { ?m kg:status ?status }
+  GRAPH <https://w3id.org/vnkg/graph/entities> {
+    ?m org:member ?p ; org:role ?role ; org:organization ?b } }"""
 AWARDS = PREFIX + """
 SELECT ?g ?c ?award ?type ?rec ?giver WHERE { GRAPH ?g {
   ?c kg:awardLabel ?award ; kg:recipient ?rec .
   OPTIONAL { ?c kg:awardType ?type }
   OPTIONAL { ?c kg:giver ?giver } } }"""
-ADOPTS = PREFIX + "SELECT ?g ?r ?b WHERE { GRAPH ?g { ?r kg:adoptedBy ?b } }"
+ADOPTS = PREFIX + """SELECT ?g ?r ?b WHERE {
+  GRAPH ?g { ?r prov:wasDerivedFrom ?art }
+  GRAPH <https://w3id.org/vnkg/graph/entities> { ?r kg:adoptedBy ?b } }"""
 CHAIRS = PREFIX + """
 SELECT ?g ?e ?p ?d WHERE { GRAPH ?g {
   ?e kg:chairedBy ?p . OPTIONAL { ?e schema:startDate ?d } } }"""

@@ -42,6 +42,12 @@ BASE = "https://w3id.org/vnkg/"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
 VOCABULARY_GRAPH = ox.NamedNode(GRAPH + "vocabulary")
+# What persons, bodies, memberships and resolutions *are* (types, names, keys, structure)
+# lives once in this graph; what an article *says* (attestations, statuses, events,
+# provenance) lives in the article's graph. Written with each article in the same
+# transaction, never dropped: re-stating a triple is a no-op, and a union-default-graph
+# query sees each structural triple once instead of once per article.
+ENTITIES_GRAPH = ox.NamedNode(GRAPH + "entities")
 
 NS = {
     "kg": KG,
@@ -158,6 +164,11 @@ class Mapper:
         def add(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
             out.append(ox.Quad(s, p, o, g))
 
+        def ent(s: ox.NamedNode, p: ox.NamedNode, o: ox.NamedNode | ox.Literal) -> None:
+            out.append(ox.Quad(s, p, o, ENTITIES_GRAPH))
+
+        self._ent = ent
+
         self._article(add, art, article)
         seen_nodes: set[str] = set()
         n_facts = 0
@@ -236,12 +247,12 @@ class Mapper:
                 add(p, term("kg:resolutionNote"), lit(why))
             for province in sorted(self._evidence.get(key(name), ())):
                 add(p, term("kg:provinceEvidence"), vi(province))
-            add(p, A, term("foaf:Person"))
-            add(p, A, term("schema:Person"))
-            add(p, term("foaf:name"), vi(name))
-            add(p, LABEL, vi(name))
-            add(p, term("kg:nameKey"), lit(key(name)))
-            add(p, term("kg:searchKey"), lit(fold(name)))
+            self._ent(p, A, term("foaf:Person"))
+            self._ent(p, A, term("schema:Person"))
+            self._ent(p, term("foaf:name"), vi(name))
+            self._ent(p, LABEL, vi(name))
+            self._ent(p, term("kg:nameKey"), lit(key(name)))
+            self._ent(p, term("kg:searchKey"), lit(fold(name)))
         return p
 
     def _body(self, add, label: str, seen: set[str]) -> ox.NamedNode:
@@ -255,31 +266,31 @@ class Mapper:
         bt = m[1] if m else None
         kind = bt.kind if bt else "OtherBody"
         if bt:
-            add(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
+            self._ent(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
         if kind == "Event":
             # a congress is an event, not an organisation; it adopts resolutions
-            add(b, A, term("kg:Congress"))
-            add(b, A, term("schema:Event"))
+            self._ent(b, A, term("kg:Congress"))
+            self._ent(b, A, term("schema:Event"))
         else:
-            add(b, A, term("org:Organization"))
-            add(b, A, term(BODY_CLASS.get(kind, "kg:OtherBody")))
-        add(b, LABEL, vi(label))
-        add(b, term("skos:prefLabel"), vi(label))
-        add(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
-        add(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
+            self._ent(b, A, term("org:Organization"))
+            self._ent(b, A, term(BODY_CLASS.get(kind, "kg:OtherBody")))
+        self._ent(b, LABEL, vi(label))
+        self._ent(b, term("skos:prefLabel"), vi(self.lex.expand(label)))
+        self._ent(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
+        self._ent(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
         if fold(label) != fold(self.lex.expand(label)):  # "ubnd tinh x" finds it too
-            add(b, term("kg:searchKey"), lit(fold(label)))
+            self._ent(b, term("kg:searchKey"), lit(fold(label)))
         if kind == "Event":
             organizer = bodies.organizer(label, toks, self.lex)
             if organizer:
-                add(b, term("schema:organizer"), self._body(add, organizer, seen))
+                self._ent(b, term("schema:organizer"), self._body(add, organizer, seen))
             return b
         province = bodies.province_of(label, self.lex)
         if province:
-            add(b, term("kg:province"), vi(province[0]))
+            self._ent(b, term("kg:province"), vi(province[0]))
         parent = bodies.parent_body(label, self.lex)
         if parent:
-            add(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
+            self._ent(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
         change = bodies.successor_body(label, self.lex)
         if change:
             successor, _ = change
@@ -288,14 +299,16 @@ class Mapper:
                 f"{ID}change/merger-2025/{_digest(body_key(successor, self.lex))[:12]}")
             if ev.value not in seen:
                 seen.add(ev.value)
-                add(ev, A, term("org:ChangeEvent"))
-                add(ev, LABEL, vi(f"Sắp xếp đơn vị hành chính cấp tỉnh 2025: {successor}"))
-                add(ev, LABEL, ox.Literal(f"2025 provincial merger: {successor}", language="en"))
-                add(ev, term("dcterms:date"), ox.Literal(MERGER_DATE, datatype=XSD_DATE))
-                add(ev, term("org:resultingOrganization"), s_node)
-                add(s_node, term("org:resultedFrom"), ev)
-            add(ev, term("org:originalOrganization"), b)
-            add(b, term("org:changedBy"), ev)
+                self._ent(ev, A, term("org:ChangeEvent"))
+                merged = f"Sắp xếp đơn vị hành chính cấp tỉnh 2025: {successor}"
+                self._ent(ev, LABEL, vi(merged))
+                merged_en = f"2025 provincial merger: {successor}"
+                self._ent(ev, LABEL, ox.Literal(merged_en, language="en"))
+                self._ent(ev, term("dcterms:date"), ox.Literal(MERGER_DATE, datatype=XSD_DATE))
+                self._ent(ev, term("org:resultingOrganization"), s_node)
+                self._ent(s_node, term("org:resultedFrom"), ev)
+            self._ent(ev, term("org:originalOrganization"), b)
+            self._ent(b, term("org:changedBy"), ev)
         return b
 
     def _fact_node(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode | None:
@@ -333,9 +346,9 @@ class Mapper:
         if f.relation == "adopts":
             res = ox.NamedNode(
                 f"{ID}resolution/{slug(f.resolution)}-{_digest(key(f.resolution))[:6]}")
-            add(res, A, term("kg:Resolution"))
-            add(res, LABEL, vi(f.resolution))
-            add(res, term("kg:adoptedBy"), self._body(add, f.body, seen))
+            self._ent(res, A, term("kg:Resolution"))
+            self._ent(res, LABEL, vi(f.resolution))
+            self._ent(res, term("kg:adoptedBy"), self._body(add, f.body, seen))
             add(res, DERIVED, art)
             return res
         return None
@@ -350,10 +363,10 @@ class Mapper:
         node = ox.NamedNode(f"{ID}collective/{slug(label)}-{_digest(key(label))[:6]}")
         if node.value not in seen:
             seen.add(node.value)
-            add(node, A, term("kg:Collective"))
-            add(node, A, term("foaf:Group"))
-            add(node, LABEL, vi(label))
-            add(node, term("kg:searchKey"), lit(fold(label)))
+            self._ent(node, A, term("kg:Collective"))
+            self._ent(node, A, term("foaf:Group"))
+            self._ent(node, LABEL, vi(label))
+            self._ent(node, term("kg:searchKey"), lit(fold(label)))
         return node
 
     def _membership(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode:
@@ -367,30 +380,30 @@ class Mapper:
         b = self._body(add, body_label, seen) if body_label else None
         m = ox.NamedNode(
             f"{ID}membership/{_digest(p.value, role.value, b.value if b else '')[:16]}")
-        label = f"{f.person} – {f.post}" + (f" {body_label}" if body_label else "")
+        label = f"{f.person} – {post_label}" + (f" {body_label}" if body_label else "")
         if m.value not in seen:
             seen.add(m.value)
             # the seat: one per (post, body); without a body, one per (post, person)
             seat = ox.NamedNode(f"{ID}post/{_digest(role.value, b.value if b else p.value)[:16]}")
-            add(seat, A, term("org:Post"))
-            add(seat, term("org:role"), role)
-            add(seat, LABEL, vi(f"{post_label} {body_label}" if body_label else post_label))
-            add(p, term("org:holds"), seat)
-            add(m, A, term("kg:Occupancy"))
-            add(m, term("kg:holder"), p)
-            add(m, term("kg:post"), seat)
+            self._ent(seat, A, term("org:Post"))
+            self._ent(seat, term("org:role"), role)
+            self._ent(seat, LABEL, vi(f"{post_label} {body_label}" if body_label else post_label))
+            self._ent(p, term("org:holds"), seat)
+            self._ent(m, A, term("kg:Occupancy"))
+            self._ent(m, term("kg:holder"), p)
+            self._ent(m, term("kg:post"), seat)
             if b is not None:
-                add(seat, term("org:postIn"), b)
-                add(m, A, term("org:Membership"))
-                add(m, term("org:member"), p)
-                add(m, term("org:role"), role)
-                add(m, term("org:organization"), b)
-                add(p, term("org:memberOf"), b)
+                self._ent(seat, term("org:postIn"), b)
+                self._ent(m, A, term("org:Membership"))
+                self._ent(m, term("org:member"), p)
+                self._ent(m, term("org:role"), role)
+                self._ent(m, term("org:organization"), b)
+                self._ent(p, term("org:memberOf"), b)
                 if role.value in self.heads:
-                    add(p, term("org:headOf"), b)
+                    self._ent(p, term("org:headOf"), b)
                 if bodies.body_kind(body_label, self.lex) == "Event":
-                    add(b, A, term("org:Organization"))  # a congress acting as a body
-            add(m, LABEL, vi(label))
+                    self._ent(b, A, term("org:Organization"))  # a congress acting as a body
+            self._ent(m, LABEL, vi(label))
         add(m, term("kg:status"), term(STATUS[f.relation]))
         add(m, DERIVED, art)
         if f.date:

@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from .rdf import GRAPH
+from .rdf import ENTITIES_GRAPH, GRAPH
 from .store import FORMATS, PREFIXES, StoreError
 
 # One kind of answer per Accept header: Virtuoso answers 406 to a mixed one.
@@ -187,21 +187,28 @@ class RemoteStore:
         for _, quads in batch:
             for q in quads:
                 graphs.setdefault(q.graph_name.value, []).append(q.triple)
-        self._replace(graphs)
+        shared = ENTITIES_GRAPH.value
+        if shared in graphs:  # added to, never replaced (see kg.rdf.ENTITIES_GRAPH)
+            graphs[shared] = list(dict.fromkeys(graphs[shared]))
+        self._replace(graphs, keep={shared})
         return sum(len(ts) for ts in graphs.values())
 
-    def _replace(self, graphs: dict[str, list[ox.Triple]]) -> None:
+    def _replace(self, graphs: dict[str, list[ox.Triple]], keep: set[str] = frozenset()
+                 ) -> None:
+        """Replace each graph by its triples; graphs in ``keep`` are added to instead."""
         if self.graph_store:
             for g, triples in graphs.items():
                 url = self.graph_store + ("&" if "?" in self.graph_store else "?") + \
                     urlencode({"graph": g})
                 body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-                self._request(url, body, {"Content-Type": "application/n-triples"}, "PUT")
+                method = "POST" if g in keep else "PUT"
+                self._request(url, body, {"Content-Type": "application/n-triples"}, method)
             return
         ops: list[str] = []
         size = 0
         for g, triples in graphs.items():
-            ops.append(f"DROP SILENT GRAPH <{g}>")
+            if g not in keep:
+                ops.append(f"DROP SILENT GRAPH <{g}>")
             plain = [t for t in triples if not _has_bnode(t)]
             for i in range(0, len(plain), MAX_TRIPLES_PER_UPDATE):
                 body = _ntriples(plain[i:i + MAX_TRIPLES_PER_UPDATE])

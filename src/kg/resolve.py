@@ -31,11 +31,13 @@ PREFIX kg: <https://w3id.org/vnkg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
 SELECT ?p ?key ?article (GROUP_CONCAT(DISTINCT ?prov; separator="|") AS ?provinces)
        (SAMPLE(?why) AS ?note) (COUNT(?move) AS ?moves)
 WHERE {
+  ?p a foaf:Person ; kg:nameKey ?key .
   GRAPH ?g {
-    ?p a foaf:Person ; kg:nameKey ?key .
+    ?p prov:wasDerivedFrom ?a .
     OPTIONAL { ?p kg:resolutionNote ?why }
     ?a a kg:Article ; dcterms:identifier ?article .
     OPTIONAL { ?p kg:provinceEvidence ?prov }

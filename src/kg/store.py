@@ -26,7 +26,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .rdf import NS, VOCABULARY_GRAPH, article_iri, graph_iri
+from .rdf import ENTITIES_GRAPH, NS, VOCABULARY_GRAPH, article_iri, graph_iri
 
 DEFAULT_STORE = "kg-data"
 LOCK_NAME = "kg.lock"
@@ -146,6 +146,10 @@ class Store:
         old = {q for g in old_graphs for q in self.db.quads_for_pattern(None, None, None, g)}
         new = set(quads)
         removed, added = old - new, new - old
+        # quads bound for graphs not being replaced (the shared entities graph) are
+        # written only when the store lacks them
+        replaced = set(old_graphs)
+        added = {q for q in added if q.graph_name in replaced or q not in self.db}
         if any(isinstance(t, ox.BlankNode) for q in removed for t in (q.subject, q.object)):
             self.db.update(replace_update(old_graphs, quads))  # DELETE DATA takes no bnodes
             return
@@ -184,7 +188,8 @@ class Store:
         return len(self.db)
 
     def graph_count(self) -> int:
-        return sum(1 for g in self.db.named_graphs() if g != VOCABULARY_GRAPH)
+        """Number of article graphs (the vocabulary and entities graphs aside)."""
+        return sum(1 for g in self.db.named_graphs() if g not in (VOCABULARY_GRAPH, ENTITIES_GRAPH))
 
     def dump(self, output: IO[bytes] | str, fmt: str = "nquads") -> None:
         """Write the store. Dataset formats keep one graph per article; Turtle and
@@ -196,6 +201,10 @@ class Store:
         triples = self.db.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
         kwargs = {"prefixes": PREFIXES} if fmt in {"turtle"} else {}
         data = ox.serialize(triples, format=rdf_format, **kwargs)
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            # Oxigraph writes a carriage return raw, and XML parsers turn it into a line
+            # feed; as a character reference it survives (the writer itself never emits \r).
+            data = data.replace(b"\r", b"&#13;")
         if isinstance(output, str):
             Path(output).write_bytes(data)
         else:

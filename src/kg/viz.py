@@ -11,9 +11,10 @@ type="application/json">`` block (``<``, ``>`` and ``&`` escaped) and the page s
 inserts it with ``textContent``; tooltips are our own DOM elements, never vis-network's
 ``title`` (which vis renders as HTML).
 
-Large graphs: above ``PHYSICS_MAX`` nodes the layout is computed here (see
-:func:`layout`) and the page draws it with physics off; above ``max_nodes`` the most
-central nodes are kept and the page says what was left out.
+Large graphs: the layout is computed here (see :func:`layout`); above ``PHYSICS_MAX``
+nodes the page draws it with physics off, below it vis-network polishes it for at most
+150 iterations and freezes it; above ``max_nodes`` the most central nodes are kept and
+the page says what was left out.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ LEGEND = [
 PHYSICS_MAX = 300        # up to this many nodes vis-network lays the graph out itself
 FR_MAX = 700             # nodes in one force-directed run (dense numpy, O(n^2) a step)
 EDGE_PX = 60.0           # wanted length of an edge in the precomputed layout, in pixels
+SMALL_EDGE_PX = 110.0    # the same below PHYSICS_MAX, where labels are drawn from the start
 VIS_DIR = "vis-9.1.2"
 
 
@@ -85,8 +87,11 @@ def select(g: nx.MultiDiGraph, *, focus: str | None, depth: int, types: set[str]
     info["filtered_nodes"] = g.number_of_nodes()
     left_out: Counter = Counter()
     if g.number_of_nodes() > max_nodes:
-        ranked = sorted(g.nodes, key=lambda n: (n not in centres,
-                                                -g.nodes[n].get("centrality", 0.0),
+        # Most central first; among equals (the many leaves) those hanging off the most
+        # central neighbour, so a hub keeps its leaves before isolated pairs come in.
+        cent = {n: d.get("centrality", 0.0) for n, d in g.nodes(data=True)}
+        best_nbr = {n: max((cent[m] for m in nx.all_neighbors(g, n)), default=0.0) for n in g}
+        ranked = sorted(g.nodes, key=lambda n: (n not in centres, -cent[n], -best_nbr[n],
                                                 g.nodes[n].get("label", "")))
         keep = set(ranked[:max(max_nodes, len(centres))])
         left_out = Counter(g.nodes[n]["type"] for n in g if n not in keep)
@@ -284,8 +289,10 @@ def write_html(g: nx.MultiDiGraph, path: str | Path, info: dict, title: str | No
     """Write the page for an already selected graph (see :func:`select`)."""
     import pyvis
 
+    # Small graphs: vis-network polishes our layout for a bounded number of iterations,
+    # then freezes it. Large: our layout as it is, physics off.
     physics = g.number_of_nodes() <= PHYSICS_MAX
-    positions = None if physics else layout(g)
+    positions = layout(g, edge_px=SMALL_EDGE_PX if physics else EDGE_PX)
     net = to_network(g, positions)
     lib = Path(pyvis.__file__).parent / "lib" / VIS_DIR
     template = (resource_dir("viz") / "explorer.html").read_text(encoding="utf-8")

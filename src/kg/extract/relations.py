@@ -271,6 +271,8 @@ class RelationFinder:
                 continue
             if place is None or not it.body or not it.body_type or not it.body_type.standalone:
                 continue
+            if len(it.body.split()) > len(it.body_type.label_vi.split()):
+                continue  # "Huyện ủy Tam Đường" already names its district
             if it.body_type.kind == "PartyBody":
                 it.body = f"{it.body} {place.place}"
             elif place.place_full != place.place:
@@ -311,6 +313,7 @@ class RelationFinder:
                     and items[m].attrs.get("person"):
                 return items[m], role
             if role == "copula" and m is not None and m >= 0 and items[m + 1].text != "làm" \
+                    and not self._lists_terms(items, first) \
                     and (p := self._pronoun_at(items, m, focus)) is not None:
                 return p, role
         return None, ""
@@ -466,8 +469,8 @@ class RelationFinder:
         opened = False
         for m in range(k):
             it = items[m]
-            if it.kind != "WORD":
-                continue
+            if it.kind != "WORD" and not (m == 0 and it.kind == "PERSON"):
+                continue  # a capitalised "Từ" opening the sentence is tagged as a name
             if not opened and self._is("range-from", it.text) and (
                     m == 0 or items[m - 1].kind == "PUNCT"):
                 opened = True
@@ -476,6 +479,12 @@ class RelationFinder:
                 return nxt is not None and not self._is("now", nxt.text) and not (
                     m + 2 < k and self._is("now", f"{nxt.text} {items[m + 2].text}"))
         return False
+
+    def _lists_terms(self, items: list[Item], k: int) -> bool:
+        """ "Ông là Ủy viên Trung ương các khóa X, XI": a career summary by terms, not a
+        statement of the posts held now."""
+        return any(it.kind in {"WORD", "PERSON"} and self._is("body-term", it.text)
+                   for it in items[k:])
 
     def _framed(self, items: list[Item], k: int) -> bool:
         """Whether a decision frames the sentence before items[k] ("Theo phân công của Bộ

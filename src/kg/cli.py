@@ -320,6 +320,41 @@ def stats(store_path: str | None, wait: float, fmt: str) -> None:
     click.echo(aligned(["relation", "facts", "articles"], rows))
 
 
+@main.command("eval")
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Scores as JSON.")
+def eval_(gold: str, paths: tuple[str, ...], jobs: int, as_json: bool) -> None:
+    """Extract facts from PATHS and score them against a gold file: precision, recall
+    and F1 per relation, strict and lenient (the rules of the annotation guidelines).
+
+    
+      kg eval ../shared/eval/gold-dev.jsonl ../shared/corpus/articles
+    """
+    from .evaluate import evaluate, load_gold, report
+    from .pipeline import iter_facts
+
+    gold_rows = load_gold(gold)
+    wanted = {str(g["article"]) for g in gold_rows}
+    sink = ErrorSink()
+    # in a directory, read only the gold articles
+    inputs = [str(Path(p) / f"{a}.txt") for p in paths if Path(p).is_dir() for a in sorted(wanted)
+              if (Path(p) / f"{a}.txt").exists()] + [p for p in paths if not Path(p).is_dir()]
+    facts = [f for f in iter_facts(inputs, jobs=jobs, errors=sink)  # type: ignore[arg-type]
+             if f.article in wanted]
+    scores = evaluate(gold_rows, facts)
+    if as_json:
+        click.echo(json.dumps({rel: {m: {"tp": s.tp, "fp": s.fp, "fn": s.fn,
+                                         "precision": round(s.precision, 4),
+                                         "recall": round(s.recall, 4), "f1": round(s.f1, 4)}
+                                     for m, s in modes.items()}
+                               for rel, modes in scores.items()}, indent=1))
+    else:
+        click.echo(report(scores))
+    _finish(sink.errors, "the other articles were scored")
+
+
 @main.command()
 @click.argument("name")
 @store_option

@@ -83,12 +83,24 @@ class Store:
         except OSError as exc:
             raise StoreError(f"cannot create the store at {path}: {exc.strerror or exc}") from None
         lock = _acquire(path / LOCK_NAME, exclusive=write, wait=wait)
-        try:
-            db_path = str(path / DB_NAME)
-            db = ox.Store(db_path) if write else ox.Store.read_only(db_path)
-        except OSError as exc:
-            lock.close()
-            raise StoreError(f"cannot open the store at {path}: {exc}") from None
+        db_path = str(path / DB_NAME)
+        # A writer that has just let go of the kg lock may still be closing the database
+        # (RocksDB's own lock): give it a moment before calling the store busy.
+        deadline = time.monotonic() + max(wait, 2.0)
+        while True:
+            try:
+                db = ox.Store(db_path) if write else ox.Store.read_only(db_path)
+                break
+            except OSError as exc:
+                if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                lock.close()
+                if "lock" in str(exc).lower():
+                    raise StoreBusy(
+                        f"store in use: the database in {path} is open in another program "
+                        f"({exc})") from None
+                raise StoreError(f"cannot open the store at {path}: {exc}") from None
         return cls(path, db, lock, write)
 
     def close(self) -> None:

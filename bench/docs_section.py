@@ -9,7 +9,8 @@ import subprocess
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-HEADER = "# Benchmarks\n\nEvery figure here is written by a script in `bench/`; rerun it to refresh.\n"
+HEADER = ("# Benchmarks\n\n"
+          "Every figure here is written by a script in `bench/`; rerun it to refresh.\n")
 
 
 def machine() -> str:

@@ -47,7 +47,7 @@ def kg(*args: str) -> float:
     return time.perf_counter() - t
 
 
-def open_page(ctx, path: Path, screenshot: Path | None = None) -> dict:
+def open_page(ctx, path: Path, screenshot: Path | None = None, click: str = "") -> dict:
     page = ctx.new_page()
     blocked: list[str] = []
     errors: list[str] = []
@@ -67,6 +67,13 @@ def open_page(ctx, path: Path, screenshot: Path | None = None) -> dict:
     got = page.evaluate("""() => ({marks: kgExplorer.marks, nodes: kgExplorer.drawnNodes(),
         edges: kgExplorer.drawnEdges(), physics: kgExplorer.data.physics})""")
     if screenshot:
+        if click:  # select a node the way a viewer would: a click on it
+            x, y = page.evaluate("""(label) => {
+                const k = kgExplorer, id = k.find(label), net = k.network;
+                const p = net.canvasToDOM(net.getPosition(id));
+                const r = document.getElementById("canvas").getBoundingClientRect();
+                return [r.left + p.x, r.top + p.y]; }""", click)
+            page.mouse.click(x, y)
         page.wait_for_timeout(500)
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(screenshot))
@@ -172,7 +179,7 @@ def main() -> int:
             for i, (label, opts) in enumerate(views):
                 html = tmp_path / f"view{i}.html"
                 viz_s = kg("viz", "--store", str(store), "-o", str(html), *opts)
-                loads = [open_page(ctx, html, SHOT if i == 0 and r == 0 else None)
+                loads = [open_page(ctx, html, SHOT if i == 0 and r == 0 else None, name)
                          for r in range(args.runs)]
                 drawn = [x["marks"]["drawn"] for x in loads]
                 built = [x["marks"]["network"] - x["marks"]["start"] for x in loads]
@@ -210,7 +217,8 @@ frame drawn with the final layout.
 {chr(10).join(table)}
 
 Target: drawn within {TARGET_MS / 1000:.0f} s — **{verdict}** (slowest median
-{worst_median / 1000:.2f} s). Screenshot of the whole graph: `docs/img/explorer.png`.
+{worst_median / 1000:.2f} s). Screenshot of the whole graph with {name} clicked:
+`docs/img/explorer.png`.
 Machine: {where}.
 """
     write_section(body)

@@ -35,7 +35,8 @@ GOOD = " date 2026-01-02 Tiêu đề\n\nÔng Nguyễn Văn An, Chủ tịch UBND
 
 
 @pytest.mark.parametrize("name,data,message", [
-    ("latin1.txt", " date 2026-01-02 Tiêu đề\n\nÔng Nguyễn".encode("cp1252", "replace") + b"\xe9\xff",
+    ("latin1.txt",
+     " date 2026-01-02 Tiêu đề\n\nÔng Nguyễn".encode("cp1252", "replace") + b"\xe9\xff",
      "not UTF-8"),
     ("empty.txt", b"", "empty file"),
     ("blank.txt", b"   \n\n  \n", "empty file"),

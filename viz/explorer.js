@@ -108,7 +108,7 @@
   // label scaling re-measures every label when the cap changes, about a second for
   // 2,500 nodes, and its maxVisible option does not take effect.)
   const LABEL_PX = 22, BASE_FONT = 12, HUBS = 80;
-  let labelMax = large ? 110 : 24;
+  let labelMax = large ? 150 : 24;
   let zoomTimer = null;
   const degrees = N.map((n) => n.degree);
   const minDeg = Math.min(...degrees, 0), maxDeg = Math.max(...degrees, 1);
@@ -120,7 +120,7 @@
   const fontFor = (id) => ({ size: hubSet.has(id) ? hubFont(id) : BASE_FONT,
     color: dimmed.has(id) ? "#c9c9c9" : "#222" });
   function fitLabels() {
-    const want = Math.max(16, Math.min(110, Math.round(LABEL_PX / network.getScale())));
+    const want = Math.max(16, Math.min(150, Math.round(LABEL_PX / network.getScale())));
     if (Math.abs(want - labelMax) / labelMax < 0.15) return;
     labelMax = want;
     nodes.update(hubs.map((id) => ({ id, font: fontFor(id) })));
@@ -134,9 +134,9 @@
     nodes: {
       borderWidth: 1, font: { size: BASE_FONT, face: "system-ui, DejaVu Sans, Arial, sans-serif", strokeWidth: 3, strokeColor: "#fff" },
       // square root: hubs stand out, but the middle of the degree range is not all tiny
-      scaling: { min: 6, max: large ? 64 : 30, customScalingFunction: (min, max, total, value) =>
+      scaling: { min: 6, max: large ? 90 : 30, customScalingFunction: (min, max, total, value) =>
         (max === min ? 0.5 : Math.sqrt((value - min) / (max - min))),
-      label: { enabled: false, drawThreshold: 6 } },
+      label: { enabled: false, drawThreshold: 8 } },
     },
     groups,
     edges: {

@@ -2,8 +2,9 @@
 
 Extraction and mapping are pure functions of one article, so a corpus splits into
 partitions (groups of article files or JSONL shards) that any worker converts alone:
-each partition becomes one ``part-NNNNN.nq`` file with one named graph per article, and
-``vocabulary.nq`` carries the shared SKOS vocabulary graph. Loading every ``.nq`` file
+each partition becomes one ``part-NNNNN.nq`` file with one named graph per article (plus
+its share of the entities graph, which partitions may repeat: a store's loader keeps one
+copy), and ``vocabulary.nq`` carries the shared SKOS vocabulary graph. Loading every ``.nq`` file
 of the output directory gives the same dataset as ``kg ingest`` of the same inputs::
 
     from dask.distributed import Client
@@ -86,7 +87,10 @@ def convert_partition(files: list[str], output: str) -> dict[str, Any]:
 
     Runs on a worker; the Extractor is built once per worker process and reused."""
     from .pipeline import process_article
+    from .rdf import ENTITIES_GRAPH
 
+    shared = f" <{ENTITIES_GRAPH.value}> .\n".encode()
+    seen: set[bytes] = set()  # shared-graph lines already written by this partition
     counts: dict[str, Any] = {"file": output, "articles": 0, "facts": 0, "quads": 0,
                               "errors": []}
     with _open(output) as fh:
@@ -96,7 +100,9 @@ def convert_partition(files: list[str], output: str) -> dict[str, Any]:
                 counts["errors"].append(str(done))
                 continue
             _, facts, data = done
-            lines = dict.fromkeys(data.splitlines(keepends=True))  # the mapper may repeat
+            lines = [line for line in dict.fromkeys(data.splitlines(keepends=True))
+                     if not (line.endswith(shared) and line in seen)]
+            seen.update(line for line in lines if line.endswith(shared))
             fh.write(b"".join(lines))
             counts["articles"] += 1
             counts["facts"] += len(facts)

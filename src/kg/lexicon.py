@@ -43,6 +43,9 @@ class Token(NamedTuple):
 
 
 _TOKEN_INFO: dict[str, tuple[str, bool, bool]] = {}  # text -> (key, cap, word)
+# White space before each token: one ``findall`` gives texts and offsets without building
+# a match object per token.
+_SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN.pattern + ")", re.UNICODE)
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -50,15 +53,18 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     append = out.append
     info = _TOKEN_INFO
     new = tuple.__new__
-    for m in TOKEN.finditer(text):
-        t = m.group()
+    pos = offset
+    for space, t in _SPACED_TOKEN.findall(text):
+        if space:
+            pos += len(space)
         inf = info.get(t)
         if inf is None:
             if len(info) > 200_000:
                 info.clear()
             inf = info[t] = (syllable_key(t), t[0].isupper(), t[0].isalnum())
-        a, b = m.span()
-        append(new(Token, (t, a + offset, b + offset) + inf))
+        end = pos + len(t)
+        append(new(Token, (t, pos, end) + inf))
+        pos = end
     return out
 
 

@@ -7,15 +7,17 @@ resolution, collective), ``label_en`` (what kind of thing it is, in English), ``
 ``label_en``, ``relation`` (holds, former, chairs, awarded to, confers, adopts),
 ``evidence`` (one sentence), ``article`` (its title), ``date`` (latest dated support),
 ``first`` (earliest), ``articles`` (count of supporting articles) and ``sources`` (up to
-five ``{evidence, article, date, id}`` records, newest first). Used by the explorer
+five ``{evidence, article, date, id}`` records, most confident first). Used by the explorer
 (viz.py) and by researchers directly (``nx.write_gexf`` opens in Gephi).
 
-Why the queries look the way they do: the store's default graph is the union of the
-article graphs, so a triple seen in ten articles comes back ten times and a join of three
-patterns over popular nodes multiplies those copies (an aggregate over memberships took
-minutes on the 1005-article corpus). Every query here therefore reads inside ``GRAPH ?g``
-(one row per article, which is also what "supporting articles" counts) or is a single
-pattern, and the joins happen in Python. All of them together take a few seconds.
+Why the queries look the way they do: the store's default graph is the union of all
+named graphs, so a triple stated in ten article graphs comes back ten times and a join of
+several patterns over popular nodes multiplies those copies (an aggregate over
+memberships once took minutes on the 1005-article corpus). So what an article says
+(statuses, attestations, provenance) is read inside ``GRAPH ?g`` — one row per article,
+which is also what "supporting articles" counts — structure (who is a member of what) is
+read from the entities graph where it is stated once, or as single patterns, and the rest
+of the joining happens in Python. All of it takes a few seconds for the corpus.
 """
 
 from __future__ import annotations
@@ -168,8 +170,8 @@ class _Builder:
                                 "date": art.get("date", ""), "id": art.get("id", ""),
                                 "conf": ev.get("conf", 0.0), "extra": next(
                                     s[2] for s in sup if s[0] == graph)})
-            # Newest dated article first, then the most confident sentence.
-            sources.sort(key=lambda s: (s["date"], s["conf"]), reverse=True)
+            # The most confident sentence first, then the newest article.
+            sources.sort(key=lambda s: (s["conf"], s["date"]), reverse=True)
             dates = sorted(s["date"] for s in sources if s["date"])
             if info.pop("status_from_sources", None):
                 info.update(_membership_status(sources, info))
@@ -190,7 +192,8 @@ class _Builder:
 def _membership_status(sources: list[dict], info: dict) -> dict[str, str]:
     """holds or former: what the newest dated article says, else whether any says current."""
     dated = [s for s in sources if s["date"]]
-    statuses = [s["extra"]["status"] for s in (dated[:1] or sources)]
+    newest = [max(dated, key=lambda s: s["date"])] if dated else sources
+    statuses = [s["extra"]["status"] for s in newest]
     former = all(st.endswith("Former") for st in statuses)
     if not former:
         return {"relation": "holds"}

@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from .rdf import ENTITIES_GRAPH, GRAPH
+from .rdf import ENTITIES_GRAPH, GRAPH, VOCABULARY_GRAPH
 from .store import FORMATS, PREFIXES, StoreError
 
 # One kind of answer per Accept header: Virtuoso answers 406 to a mixed one.
@@ -252,7 +252,9 @@ class RemoteStore:
         return int(next(iter(self.query(q)))["n"].value)
 
     def graph_count(self) -> int:
-        return sum(1 for g in self.graphs() if not g.endswith("/vocabulary"))
+        """Number of article graphs (the vocabulary and entities graphs aside)."""
+        shared = {VOCABULARY_GRAPH.value, ENTITIES_GRAPH.value}
+        return sum(1 for g in self.graphs() if g not in shared)
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of this project's graphs, fetched one graph at a time (so a server's

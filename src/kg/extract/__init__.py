@@ -6,6 +6,7 @@ tokenize -> tag mentions -> validate persons -> relation patterns -> event patte
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -54,10 +55,18 @@ class Extractor:
         text = article.text
         spans = split_sentences(text, self._no_break)
         sentences = []
+        # Tokenize once: no token crosses a sentence boundary (sentences end before white
+        # space), so each sentence's tokens are a slice of the article's.
+        all_toks = tokenize(text)
+        starts = [t.start for t in all_toks]
+        lo = 0
         for si, (a, b) in enumerate(spans):
-            toks = tokenize(text[a:b], a)
-            if toks:
+            lo = bisect_left(starts, a, lo)
+            hi = bisect_left(starts, b, lo)
+            if hi > lo:
+                toks = all_toks[lo:hi]
                 sentences.append(Sentence(si, a, b, toks, self.tagger.tag(toks)))
+            lo = hi
         names = self._article_names(sentences)
         facts: list[Fact] = []
         focus: str | None = None  # the person last named, for "ông được bầu ..."

@@ -179,7 +179,9 @@ def main() -> int:
             for i, (label, opts) in enumerate(views):
                 html = tmp_path / f"view{i}.html"
                 viz_s = kg("viz", "--store", str(store), "-o", str(html), *opts)
-                loads = [open_page(ctx, html, SHOT if i == 0 and r == 0 else None, name)
+                # the screenshot shows names only: no node is clicked, so no article
+                # sentence (corpus text must not be committed) appears in the panel
+                loads = [open_page(ctx, html, SHOT if i == 0 and r == 0 else None)
                          for r in range(args.runs)]
                 drawn = [x["marks"]["drawn"] for x in loads]
                 built = [x["marks"]["network"] - x["marks"]["start"] for x in loads]
@@ -217,7 +219,7 @@ frame drawn with the final layout.
 {chr(10).join(table)}
 
 Target: drawn within {TARGET_MS / 1000:.0f} s — **{verdict}** (slowest median
-{worst_median / 1000:.2f} s). Screenshot of the whole graph with {name} clicked:
+{worst_median / 1000:.2f} s). Screenshot of the whole graph (no node selected):
 `docs/img/explorer.png`.
 Machine: {where}.
 """

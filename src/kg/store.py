@@ -7,8 +7,8 @@ Readers never open the database while a writer holds it: Oxigraph's read-only mo
 undefined behaviour while another process writes (see docs/reliability.md).
 
 Crash safety: a batch of articles is written in one Oxigraph transaction (``extend``
-when none of the articles is in the store yet, else one SPARQL update that drops the
-old graphs and inserts the new ones), and the batch carries each article's
+when none of the articles is in the store yet, else one SPARQL update that deletes the
+old triples that go and inserts the new ones), and the batch carries each article's
 ``kg:Article`` record, so an article the store lists as done always has all its
 triples, and a re-ingested article is either the old version or the new one.
 """

@@ -90,7 +90,10 @@ def split_sentences(text: str, no_break: frozenset[str] = frozenset()) -> list[t
         if m.group().startswith("."):
             token_start = text.rfind(" ", start, m.start()) + 1
             token = text[token_start : m.start() + 1]
-            nxt = text[end:].lstrip(" ")[:1]
+            k = end
+            while k < len(text) and text[k] == " ":
+                k += 1
+            nxt = text[k:k + 1]  # no copy of the rest of the text (big articles)
             if token in no_break or _list_number(token) or (nxt and nxt.islower()):
                 continue
         _append_trimmed(text, start, end, spans)

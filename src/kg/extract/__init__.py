@@ -37,6 +37,7 @@ class Sentence:
     end: int
     toks: list[Token]
     items: list[Item]
+    kinds: frozenset[str] = frozenset()  # the kinds of item the sentence holds
 
 
 class Extractor:
@@ -65,22 +66,31 @@ class Extractor:
             hi = bisect_left(starts, b, lo)
             if hi > lo:
                 toks = all_toks[lo:hi]
-                sentences.append(Sentence(si, a, b, toks, self.tagger.tag(toks)))
+                items = self.tagger.tag(toks)
+                sentences.append(Sentence(si, a, b, toks, items,
+                                          frozenset([it.kind for it in items])))
             lo = hi
         names = self._article_names(sentences)
         facts: list[Fact] = []
         focus: str | None = None  # the person last named, for "ông được bầu ..."
         for sent in sentences:
-            toks, items = sent.toks, sent.items
-            self._validate_persons(items, toks, names, last=sent.index == len(spans) - 1)
+            toks, items, kinds = sent.toks, sent.items, sent.kinds
+            has_person = "PERSON" in kinds
+            if not (has_person or "TITLE" in kinds or "TRIG" in kinds) \
+                    and not self.events.may_find(toks):
+                continue  # no person, title, trigger or document: no fact
             base = {"article": article.id, "date": article.date or "",
                     "sentence": text[sent.start:sent.end], "sentence_index": sent.index}
-            for it in items:
-                if it.kind == "PERSON" and it.attrs.get("person"):
-                    facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
-                                      start=toks[it.i].start, end=toks[it.j - 1].end,
-                                      confidence=0.9, **base))
-            for c in self.relations.find(items, toks, focus):
+            if has_person:
+                self._validate_persons(items, toks, names, last=sent.index == len(spans) - 1)
+                for it in items:
+                    if it.kind == "PERSON" and it.attrs.get("person"):
+                        facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
+                                          start=toks[it.i].start, end=toks[it.j - 1].end,
+                                          confidence=0.9, **base))
+            claims = self.relations.find(items, toks, focus) \
+                if "TITLE" in kinds or "TRIG" in kinds else ()
+            for c in claims:
                 person = str(c.person.attrs["person"])
                 title = c.title
                 facts.append(Fact(
@@ -92,8 +102,9 @@ class Extractor:
                     confidence=c.confidence, **base))
             for f in self.events.find(items, toks, text):
                 facts.append(Fact(**{**base, **f}))
-            focus = next((str(it.attrs["person"]) for it in reversed(items)
-                          if it.kind == "PERSON" and it.attrs.get("person")), focus)
+            if has_person:
+                focus = next((str(it.attrs["person"]) for it in reversed(items)
+                              if it.kind == "PERSON" and it.attrs.get("person")), focus)
         return _drop_partial(_dedupe(facts), self.lex)
 
     # --- persons -----------------------------------------------------------------------
@@ -102,6 +113,8 @@ class Extractor:
         names = ArticleNames()
         surnames = self.lex.surnames
         for sent in sentences:
+            if not sent.kinds & _NAMED_KINDS:
+                continue
             toks, items = sent.toks, sent.items
             for idx, it in enumerate(items):
                 if it.place:
@@ -217,6 +230,9 @@ class Extractor:
         tail = " " + k
         hits = {v for f, v in full.items() if f.endswith(tail)}
         return hits.pop() if len(hits) == 1 else None
+
+
+_NAMED_KINDS = frozenset({"PERSON", "PLACE", "BODY", "TITLE"})  # items naming a person or place
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -35,6 +35,11 @@ class EventFinder:
         self._chain_words = lex.connectors.get("chain", frozenset())
         self._doc_starts = lex.documents.first_keys()
 
+    def may_find(self, toks: list[Token]) -> bool:
+        """Whether a sentence without triggers may still hold an event (a document word)."""
+        first = self._doc_starts
+        return any(t.key in first for t in toks)
+
     def find(self, items: list[Item], toks: list[Token], text: str) -> list[dict]:
         return self._adopts(items, toks) + self._awards(items, toks)
 

@@ -22,10 +22,11 @@ class Item:
     and punctuation, and building them must stay cheap (one item per token).
     """
 
+    __slots__ = ("kind", "i", "j", "text", "__dict__")
     kind: str  # TITLE, PERSON, CUE, TRIG, BODY, PLACE, PROPER, PUNCT, WORD
     i: int
     j: int
-    text: str = ""
+    text: str
     post: Post | None = None
     post_text: str = ""
     body: str = ""
@@ -498,12 +499,17 @@ def _is_acronym(t: Token) -> bool:
 
 
 def _span(toks: list[Token], i: int, j: int) -> str:
-    """The text of tokens [i, j) with their original spacing."""
+    """The text of tokens [i, j) with their original spacing (runs of white space as one)."""
     if j <= i:
         return ""
-    out = [toks[i].text]
-    for a, b in zip(toks[i : j - 1], toks[i + 1 : j], strict=True):
-        out.append(" " * min(1, b.start - a.end) + b.text)
+    first = toks[i]
+    if j == i + 1:
+        return first.text
+    out = [first.text]
+    end = first.end
+    for t in toks[i + 1 : j]:
+        out.append(t.text if t.start == end else " " + t.text)
+        end = t.end
     return "".join(out)
 
 

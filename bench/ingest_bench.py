@@ -262,9 +262,10 @@ def render() -> None:
         parts.append("\n".join(rows))
         parts.append(f"\nTarget: ingest ≥ 100 articles/s with `--jobs 1`. Machine: "
                      f"{ing['machine']}.")
-    q = load("query")
-    if q:
-        parts.append(q["markdown"])
+    for p in sorted(RESULTS.glob("query*.json")):
+        q = json.loads(p.read_text())
+        if "markdown" in q:
+            parts.append(q["markdown"])
     s = load("server_load")
     if s:
         parts.append(s["markdown"])

@@ -185,7 +185,14 @@ def markdown(res: dict) -> str:
                            for c in cols)
         lines.append(f"| {name} | {e.get('rows', '?')} / {ref.get('rows', '?')} | {cells} | "
                      f"{sp} |")
-    text = (f"`python bench/query_bench.py` — every saved query on the corpus graph "
+    syn = res.get("synthetic")
+    what = "the corpus graph" if not syn else (
+        f"a synthetic graph, the corpus graph {syn['copies']} times with fresh IRIs "
+        f"(`--replicate {syn['copies']}`; bulk load {syn['load_seconds']:.0f} s, store "
+        f"{syn['store_bytes'] / 2**20:.0f} MiB, loader peak RSS "
+        f"{syn['load_peak_rss_mib']:.0f} MiB)")
+    text = (f"`python bench/query_bench.py{' --replicate ' + str(syn['copies']) if syn else ''}`"
+            f" — every saved query on {what} "
             f"({res['quads']:,} quads), parameters bound to the most attested person and body; "
             f"warm, up to {res['runs']} runs each, each query cut at {res['timeout']:.0f} s. "
             f"rdflib: `Dataset(default_union=True)` loaded from the N-Quads export in "
@@ -213,6 +220,57 @@ def markdown(res: dict) -> str:
     return text
 
 
+def replicate(nquads: Path, k: int, out: Path) -> int:
+    """The corpus graph k times over, each copy with fresh IRIs for everything the corpus
+    minted (persons, bodies, memberships, articles, graphs); the vocabulary once. Names
+    and texts repeat, as namesakes would in a bigger corpus. Returns quads written."""
+    import re
+
+    graph = re.compile(rb"<https://w3id\.org/vnkg/graph/(?!vocabulary>|entities>)")
+    ids = re.compile(rb"<https://w3id\.org/vnkg/id/")
+    vocab = b"<https://w3id.org/vnkg/graph/vocabulary> .\n"
+    n = 0
+    with out.open("wb") as fh:
+        for i in range(k):
+            tag = f"r{i}/".encode()
+            with nquads.open("rb") as src:
+                for line in src:
+                    if line.endswith(vocab):
+                        if i == 0:
+                            fh.write(line)
+                            n += 1
+                        continue
+                    line = ids.sub(b"<https://w3id.org/vnkg/id/" + tag, line)
+                    fh.write(graph.sub(b"<https://w3id.org/vnkg/graph/" + tag, line))
+                    n += 1
+    return n
+
+
+def build_synthetic(nquads: Path, k: int) -> tuple[Path, Path, dict]:
+    """Replicated N-Quads, loaded into a fresh embedded store in a child process (so its
+    peak memory can be read)."""
+    import resource
+    import shutil
+
+    nq = WORK / f"synthetic-x{k}.nq"
+    written = replicate(nquads, k, nq)
+    store = WORK / f"store-x{k}"
+    shutil.rmtree(store, ignore_errors=True)
+    code = ("import sys; from kg import Store\n"
+            "with Store.open(sys.argv[1], write=True) as st: st.load(sys.argv[2], 'nquads')")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(store), str(nq)], check=True)
+    load = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    size = sum(f.stat().st_size for f in store.rglob("*") if f.is_file())
+    info = {"copies": k, "nquads_written": written, "load_seconds": load,
+            "store_bytes": size, "load_peak_rss_mib": max(peak, before) / 1024,
+            "peak_is_upper_bound": peak == before}
+    print(f"synthetic x{k}: {info}", file=sys.stderr)
+    return nq, store, info
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", type=Path, default=WORK / "store-j1")
@@ -224,10 +282,16 @@ def main() -> None:
     ap.add_argument("--no-servers", action="store_true")
     ap.add_argument("--dedup", action="store_true",
                     help="also time the deduplicated-union experiment")
+    ap.add_argument("--replicate", type=int, default=1,
+                    help="synthetic scale-up: the corpus graph K times with fresh IRIs")
     args = ap.parse_args()
     if not args.store.exists():
         sys.exit(f"no store at {args.store}: run bench/ingest_bench.py first")
     res: dict = {"runs": args.runs, "timeout": args.timeout}
+    name = "query"
+    if args.replicate > 1:
+        args.nquads, args.store, res["synthetic"] = build_synthetic(args.nquads, args.replicate)
+        name = f"query-x{args.replicate}"
     with Store.open(args.store) as store:
         res["quads"] = len(store)
         params = params_for(store)
@@ -269,9 +333,9 @@ def main() -> None:
                                         texts, args.runs, args.budget, args.timeout)
             finally:
                 v.stop()
-    save("query", res)
+    save(name, res)
     res["markdown"] = markdown(res)
-    save("query", res)
+    save(name, res)
     render()
     print(res["markdown"])
 

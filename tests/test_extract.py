@@ -65,7 +65,7 @@ def test_unknown_acronym_body(ex: Extractor) -> None:
 
 def test_title_then_place_is_the_body(ex: Extractor) -> None:
     body = "Ông Võ Minh Trí, Bí thư tỉnh Bến Tre, dự lễ."
-    assert rows(ex, body, "holds") == {("Võ Minh Trí", "Bí thư", "tỉnh Bến Tre")}
+    assert rows(ex, body, "holds") == {("Võ Minh Trí", "Bí thư", "Tỉnh ủy Bến Tre")}
 
 
 def test_fuller_body_wins_over_a_short_mention(ex: Extractor) -> None:
@@ -377,3 +377,43 @@ def test_historical_person_named_like_a_city(ex: Extractor) -> None:
             "quan tâm đến giáo dục.")
     assert rows(ex, body, "held") == {("Hồ Chí Minh", "Chủ tịch", "")}
     assert not rows(ex, body, "holds")
+
+
+def test_lower_case_syllable_of_a_capitalised_word_stays_in_the_body(ex: Extractor) -> None:
+    body = "Ông Hà Văn Lực - Trưởng Ban Công tác đoàn viên đọc tờ trình."
+    assert rows(ex, body, "holds") == {("Hà Văn Lực", "Trưởng Ban", "Ban Công tác")}
+
+
+def test_body_word_before_a_verb_is_kept_whole(ex: Extractor) -> None:
+    body = "Ông Đỗ Minh Khang - Giám đốc Sở Khoa học tỉnh Phú Yên trình bày báo cáo."
+    assert rows(ex, body, "holds") == {
+        ("Đỗ Minh Khang", "Giám đốc", "Sở Khoa học tỉnh Phú Yên")}
+
+
+def test_party_post_before_a_district_is_its_committee(ex: Extractor) -> None:
+    body = "Ông Lò Văn Páo, Phó Bí thư huyện Mường Tè, dự lễ."
+    assert rows(ex, body, "holds") == {("Lò Văn Páo", "Phó Bí thư", "Huyện ủy Mường Tè")}
+
+
+def test_order_without_a_named_giver_is_conferred_by_the_president(ex: Extractor) -> None:
+    body = "Trường Tiểu học Hoa Mai được tặng Huân chương Lao động hạng Ba."
+    got = [f for f in facts(ex, body) if f.relation == "awards"]
+    assert [(f.giver, f.recipient) for f in got] == [("Chủ tịch nước", "Trường Tiểu học Hoa Mai")]
+
+
+def test_moving_to_a_post_is_an_appointment(ex: Extractor) -> None:
+    body = "Ông Lý Văn Cường, Phó Giám đốc Sở Tư pháp, về làm Giám đốc Sở Nội vụ tỉnh Hòa Bình."
+    assert rows(ex, body, "appointed") == {
+        ("Lý Văn Cường", "Giám đốc", "Sở Nội vụ tỉnh Hòa Bình")}
+
+
+def test_family_name_that_is_also_a_body_head_after_an_honorific(ex: Extractor) -> None:
+    body = "Ông Đoàn Minh Triết, Chủ tịch UBND huyện Yên Thế, phát biểu."
+    assert rows(ex, body, "holds") == {("Đoàn Minh Triết", "Chủ tịch", "UBND huyện Yên Thế")}
+
+
+def test_a_country_is_not_shared_along_a_chain(ex: Extractor) -> None:
+    body = ("Ông Tống Văn Hiệp, Ủy viên Bộ Chính trị, Chủ tịch Ủy ban Trung ương Mặt trận "
+            "Tổ quốc Việt Nam, dự lễ.")
+    got = rows(ex, body, "holds")
+    assert ("Tống Văn Hiệp", "Ủy viên", "Bộ Chính trị") in got

@@ -153,6 +153,7 @@ class Post:
     fused_body: str | None = None  # "Tỉnh ủy viên" -> "Tỉnh ủy"
     minor: bool = False  # a workplace rank ("Trưởng khoa"): tagged, but gives no fact
     membership: bool = False  # plain membership ("Ủy viên"): "bầu vào <body>" gives it
+    place_party: bool = False  # before a place, a post of its Party committee ("Bí thư tỉnh X")
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,7 @@ class AwardType:
     label_vi: str
     label_en: str
     top: bool
+    default_giver: str | None = None  # who confers it by law ("Huân chương" -> "Chủ tịch nước")
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,8 @@ class Lexicon:
     connectors: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> phrase keys
     abbreviations: dict[str, str] = field(default_factory=dict)
     surnames: frozenset[str] = frozenset()
+    name_words: frozenset[str] = frozenset()  # two-syllable words of organisations' names
+    party_of_place: dict[str, str] = field(default_factory=dict)  # place word key -> committee
     stopwords: frozenset[str] = frozenset()
     post_by_iri: dict[str, Post] = field(default_factory=dict)
     body_type_by_iri: dict[str, BodyType] = field(default_factory=dict)
@@ -373,6 +377,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             fused_body=_first(props, "fusedBody"),
             minor=_flag(props, "minor"),
             membership=_flag(props, "membership"),
+            place_party=_flag(props, "placeParty"),
         )
         lex.post_by_iri[iri] = post
         for label in vi + _label(props, SKOS + "altLabel", "vi"):
@@ -398,7 +403,17 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             for variant in _with_abbreviations(label, expandable):
                 lex.body_types.add(variant, bt)
 
-    for iri, props in _skos(onto / "awards.ttl").items():
+    award_props = _skos(onto / "awards.ttl")
+
+    def default_giver(iri: str, seen: int = 0) -> str | None:
+        props = award_props.get(iri, {})
+        giver = _first(props, "defaultGiver")
+        if giver or seen > 8:
+            return giver
+        broader = props.get(SKOS + "broader", [])
+        return default_giver(broader[0].value, seen + 1) if broader else None
+
+    for iri, props in award_props.items():
         vi = _label(props, SKOS + "prefLabel", "vi")
         if not vi or SKOS + "inScheme" not in props:
             continue
@@ -407,6 +422,7 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             label_vi=vi[0],
             label_en=(_label(props, SKOS + "prefLabel", "en") or [vi[0]])[0],
             top=SKOS + "topConceptOf" in props,
+            default_giver=default_giver(iri),
         )
         lex.award_by_iri[iri] = aw
         for label in vi + _label(props, SKOS + "altLabel", "vi"):
@@ -441,9 +457,12 @@ def _load(ontology_dir: str, data_dir: str) -> Lexicon:
             lex.localities.add(name, country)
     for row in _tsv(data / "place_words.tsv"):
         lex.place_words.add(row[0], row[1])
+        if len(row) > 2 and row[2]:
+            lex.party_of_place[" ".join(token_keys(row[0]))] = row[2]
     for row in _tsv(data / "documents.tsv"):
         lex.documents.add(row[0], row[1])
     lex.credits = _lines(data / "credit_words.txt")
+    lex.name_words = _lines(data / "name_words.txt")
     for phrase in _lines(data / "hedges.txt"):
         lex.hedges.add(tuple(phrase.split()), phrase)
     roles: dict[str, set[str]] = defaultdict(set)

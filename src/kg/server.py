@@ -280,7 +280,11 @@ def execute(store: Any, request: dict, max_rows: int) -> Answer:
 
 
 def _worker_main(conn: Connection, store_path: str, max_rows: int) -> None:
+    import signal
+
     from .store import Store
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
     try:
         store = Store.open(store_path, wait=30)

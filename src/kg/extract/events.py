@@ -236,6 +236,8 @@ class EventFinder:
             passive = trig.text.casefold().startswith(PASSIVE_AWARD)
             if not giver and not passive:
                 giver = self._giver_before(items, trig)
+            if not giver:
+                giver = m[1].default_giver or ""  # conferred by law: "Huân chương" by the President
             for recipient in recipients:
                 out.append(self._fact(toks, min(i, trig.i), end, relation="awards",
                                       giver=giver, award=award, recipient=recipient))

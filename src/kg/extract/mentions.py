@@ -56,6 +56,15 @@ class Item:
         return f"Item({self.kind}, {self.i}, {self.j}, {self.text!r})"
 
 
+class _Plain(Item):
+    """A word or punctuation item: the bulk of a sentence, built without keyword checks."""
+
+    __slots__ = ()
+
+    def __init__(self, kind: str, i: int, j: int, text: str) -> None:
+        self.kind, self.i, self.j, self.text = kind, i, j, text
+
+
 class Tagger:
     def __init__(self, lex: Lexicon):
         self.lex = lex
@@ -64,6 +73,7 @@ class Tagger:
         self._body_tails = lex.connectors.get("body-tail", frozenset())
         self._body_terms = lex.connectors.get("body-term", frozenset())
         self._compounds = lex.connectors.get("compound", frozenset())
+        self._name_words = lex.name_words | lex.name_pairs
         self._starts = {name: getattr(lex, name).first_keys()
                         for name in ("triggers", "posts", "cues", "body_types")}
 
@@ -168,12 +178,13 @@ class Tagger:
         last_good = k
         place = place_full = ""
         prev_name = False  # last consumed token was a capitalised name word
+        placed = -1  # where the last place consumed ends: a verb may follow a place
         while k < n and k - last_good < 5 and k < last_good + MAX_BODY_TOKENS:
             t = toks[k]
             p = self._place_at(toks, k) if (t.cap or not self.is_stop(toks, k)) else None
             if p and (p[1] or not t.cap and self.lex.place_words.match(toks, k)):
                 k, place, place_full = p[0], p[1] or place, p[2]
-                last_good, prev_name = k, False
+                last_good, prev_name, placed = k, False, k
                 continue
             if not t.word:
                 if (
@@ -212,6 +223,17 @@ class Tagger:
                 k = last_good = tail
                 prev_name = False
                 continue
+            if prev_name and f"{toks[k - 1].key} {t.key}" in self._name_words:
+                k += 1  # "Sở Khoa học", "Ban Công tác": a word begun by a capital
+                last_good, prev_name = k, False
+                continue
+            if k == last_good and k != placed and not prev_name and k + 1 < n \
+                    and toks[k + 1].word \
+                    and not toks[k + 1].cap \
+                    and f"{t.key} {toks[k + 1].key}" in self.lex.name_words:
+                k += 2  # "Đại học Kinh tế quốc dân", "Ban xúc tiến": a name's common word
+                last_good = k
+                continue
             if self.is_stop(toks, k):
                 break
             r = k
@@ -226,7 +248,8 @@ class Tagger:
                 r += 1
             if r < n and r > k and (
                 (toks[r].cap and toks[r].word and not self.starts_person(toks, r)
-                 and not self.lex.posts.match(toks, r) and not self.cue_at(toks, r))
+                 and not self.lex.posts.match(toks, r) and not self.cue_at(toks, r)
+                 and not self._opens_document(toks, r))
                 or (self.lex.place_words.match(toks, r) and self._place_at(toks, r))
                 or self.lex.body_types.match(toks, r)
             ):
@@ -246,6 +269,15 @@ class Tagger:
                 continue
             break
         return last_good, place, place_full
+
+    def _opens_document(self, toks: list[Token], k: int) -> bool:
+        """A numbered document starts at k ("... thực hiện Kết luận số 12"): the verb
+        before it ends the body's name."""
+        m = self.lex.documents.match(toks, k)
+        if not m or m[1] != "document":
+            return False
+        e = k + m[0]  # a numbered one: "Kết luận số 12", not "Trường đại học Luật Hà Nội"
+        return e < len(toks) and (toks[e].text[:1].isdigit() or toks[e].key == "sô1")
 
     def _tail_end(self, toks: list[Token], k: int) -> int:
         """End of lower-case words that still belong to a body's name at token k: a
@@ -306,7 +338,14 @@ class Tagger:
         if post is not None and not self.named_after_place(toks, j):
             p = self._place_at(toks, j)  # "Bí thư tỉnh Sóc Trăng", "Thủ tướng Malaysia"
             if p and p[1]:
-                return Item("BODY", j, p[0], text=p[2], place=p[1], place_full=p[2])
+                text = p[2]
+                pw = self.lex.place_words.match(toks, j) if post.place_party else None
+                if pw:  # "Bí thư tỉnh Sóc Trăng": the province's Party committee
+                    word = " ".join(t.key for t in toks[j:j + pw[0]])
+                    committee = self.lex.party_of_place.get(word)
+                    if committee:
+                        text = f"{committee} {p[1]}"
+                return Item("BODY", j, p[0], text=text, place=p[1], place_full=p[2])
         return None
 
     def _fused_head(self, toks: list[Token], j: int, post: Post) -> bool:
@@ -343,20 +382,23 @@ class Tagger:
         opens = lex.cap_starts
         trig0, post0 = self._starts["triggers"], self._starts["posts"]
         cue0, body0 = self._starts["cues"], self._starts["body_types"]
+        append = items.append
+        plain_item = _Plain
         while i < n:
             t = toks[i]
             if not t.word:
-                items.append(Item("PUNCT", i, i + 1, t.text))
+                append(plain_item("PUNCT", i, i + 1, t.text))
                 i += 1
-                continue
-            if not t.cap and t.key not in plain:
-                items.append(Item("WORD", i, i + 1, t.text))
-                i += 1
-                continue
-            if t.key not in opens:  # a capitalised word that opens no phrase: a name
-                i = self._name_run(toks, i, items)
                 continue
             k = t.key
+            if not t.cap:
+                if k not in plain:
+                    append(plain_item("WORD", i, i + 1, t.text))
+                    i += 1
+                    continue
+            elif k not in opens:  # a capitalised word that opens no phrase: a name
+                i = self._name_run(toks, i, items)
+                continue
             in_name = t.cap and items and items[-1].kind == "PERSON" and items[-1].j == i
             trig = lex.triggers.match(toks, i) if k in trig0 and not in_name else None
             post = lex.posts.match(toks, i) if k in post0 else None
@@ -378,6 +420,12 @@ class Tagger:
                 i += cue[0]
                 continue
             body = lex.body_types.match(toks, i) if t.cap and k in body0 else None
+            if body and body[0] == 1 and k in lex.surnames and items \
+                    and items[-1].kind == "CUE" and items[-1].relation == "honorific" \
+                    and items[-1].j == i and i + 1 < n and toks[i + 1].cap \
+                    and not toks[i + 1].text.isupper():
+                i = self._name_run(toks, i, items)  # "ông Đoàn Văn X": a family name
+                continue
             if body:
                 b = self.parse_body(toks, i, None)
                 if b:
@@ -460,6 +508,9 @@ class Tagger:
             item.place, item.place_full = body.place, body.place_full
             item.attrs["implied"] = bool(body.attrs.get("implied"))
             item.j = body.j
+        elif self._fused_head(toks, j, post) and not toks[j].cap:
+            # "Phó trưởng ban quản lý khu ...": a body is written, in words not read here
+            item.attrs["unread_body"] = True
         item.text = _span(toks, i, item.j)
         return item
 

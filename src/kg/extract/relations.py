@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..lexicon import Lexicon, Token
+from ..lexicon import Lexicon, Token, tokenize
 from .mentions import Item
 
 MEMBERSHIP = {"elected", "appointed", "dismissed"}
@@ -41,6 +41,7 @@ class RelationFinder:
         self.lex = lex
         self.con = lex.connectors
         self._memo: dict[tuple[str, str], bool] = {}
+        self._countries: dict[str, bool] = {}
         self._member_post = next((p for p in lex.post_by_iri.values() if p.membership), None)
 
     def _is(self, role: str, text: str) -> bool:
@@ -247,7 +248,7 @@ class RelationFinder:
         """Whether a title names an office a fact can state: not a workplace rank
         ("Trưởng khoa"), and not a lower-case common noun without a body ("giám đốc")."""
         post = title.post
-        if post is None or post.minor:
+        if post is None or post.minor or title.attrs.get("unread_body"):
             return False
         return bool(title.body) or post.no_body or title.post_text[:1].isupper()
 
@@ -267,8 +268,8 @@ class RelationFinder:
         for idx in reversed(chain):
             it = items[idx]
             if it.place:
-                place = it
-                continue
+                place = None if self._country(it.place) else it
+                continue  # a country ("Mặt trận Tổ quốc Việt Nam") is no committee's place
             if place is None or not it.body or not it.body_type or not it.body_type.standalone:
                 continue
             if len(it.body.split()) > len(it.body_type.label_vi.split()):
@@ -278,6 +279,13 @@ class RelationFinder:
             elif place.place_full != place.place:
                 it.body = f"{it.body} {place.place_full}"
             it.place, it.place_full = place.place, place.place_full
+
+    def _country(self, place: str) -> bool:
+        hit = self._countries.get(place)
+        if hit is None:
+            m = self.lex.localities.match(tokenize(place), 0)
+            hit = self._countries[place] = bool(m and m[1].type == "quốc gia")
+        return hit
 
     # --- owners ---------------------------------------------------------------------------
 

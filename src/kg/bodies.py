@@ -195,10 +195,13 @@ def successor(province: str, lex: Lexicon) -> str:
     return p.successor if p and p.successor else province
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def _strip_marks(text: str) -> str:
     """Diacritics off, case kept ("Hà Nội" -> "Ha Noi"): a cheap, tone-blind form."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in text if not unicodedata.combining(c))
+    return _COMBINING.sub("", text)
 
 
 _PATTERNS: dict[int, tuple[re.Pattern[str], dict[str, str]]] = {}

@@ -262,7 +262,7 @@ def render() -> None:
         parts.append("\n".join(rows))
         parts.append(f"\nTarget: ingest ≥ 100 articles/s with `--jobs 1`. Machine: "
                      f"{ing['machine']}.")
-    for p in sorted(RESULTS.glob("query*.json")):
+    for p in sorted(RESULTS.glob("query*.json"), key=lambda p: (p.stem != "query", p.stem)):
         q = json.loads(p.read_text())
         if "markdown" in q:
             parts.append(q["markdown"])

@@ -16,11 +16,9 @@ import json
 import os
 import resource
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from docs_section import machine, write_section
@@ -31,109 +29,17 @@ TITLE = "Ingest and query"
 KG = [sys.executable, "-m", "kg.cli"]
 
 
-# --- servers (also used by query_bench.py) --------------------------------------------------
+# servers (also used by query_bench.py): kg.localservers
+from kg.localservers import (  # noqa: E402
+    Virtuoso,
+    free_port,
+    oxigraph_binary,
+    start_oxigraph,
+    stop,
+    wait_http,
+)
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not come up")
-
-
-def oxigraph_binary() -> str | None:
-    local = Path(sys.executable).parent / "oxigraph"
-    return str(local) if local.exists() else shutil.which("oxigraph")
-
-
-def start_oxigraph(location: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen([oxigraph_binary() or "oxigraph", "serve", "--location",
-                             str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    wait_http(base + "/query?query=ASK%7B%7D", proc)
-    return proc, base
-
-
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {d}, {data}
-NumberOfBuffers = 340000
-MaxDirtyBuffers = 250000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = /var/lib/virtuoso-opensource-7/vsp
-ServerThreads = 20
-MaxClientConnections = 20
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-"""
-PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
-VIRTUOSO_SETUP = (
-    f"DB.DBA.RDF_GRAPH_GROUP_CREATE ('{PRIVATE}', 1); "
-    + " ".join(f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE}', '{g}');" for g in (
-        "http://www.openlinksw.com/schemas/virtrdf#", "http://localuriqaserver/sparql",
-        "http://www.w3.org/ns/ldp#"))
-    + " DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);")
-
-
-class Virtuoso:
-    def __init__(self, d: Path, data_dir: Path):
-        d.mkdir(parents=True, exist_ok=True)
-        self.sql, self.http = free_port(), free_port()
-        (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=self.sql, http=self.http,
-                                                            data=data_dir))
-        self.proc = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile",
-                                      str(d / "virtuoso.ini")], cwd=d,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        self.base = f"http://127.0.0.1:{self.http}"
-        wait_http(self.base + "/sparql?query=ASK%7B%7D", self.proc)
-        self.isql(VIRTUOSO_SETUP)
-
-    def isql(self, sql: str) -> str:
-        return subprocess.run(["isql-vt", f"127.0.0.1:{self.sql}", "dba", "dba", "exec=" + sql],
-                              check=True, capture_output=True, text=True, timeout=3600).stdout
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(60)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+__all__ = ["Virtuoso", "free_port", "oxigraph_binary", "start_oxigraph", "stop", "wait_http"]
 
 
 # --- measurements ----------------------------------------------------------------------------

@@ -4,12 +4,7 @@ virtuoso-opensource). Each is skipped, with the reason, when its binary is missi
 
 from __future__ import annotations
 
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,41 +13,18 @@ import pyoxigraph as ox
 import pytest
 
 from kg import Store, run, run_saved, saved_queries
+from kg.localservers import (
+    Virtuoso,
+    oxigraph_binary,
+    start_oxigraph,
+    stop,
+    virtuoso_available,
+)
 from kg.remote import RemoteStore, _bnode_slices, default_update_endpoint, with_prefixes
 
 from .conftest import SAMPLES, run_kg
 
 VIRTUOSO_VAD = Path("/usr/share/virtuoso-opensource-7/vad")
-VIRTUOSO_ROOT = Path("/var/lib/virtuoso-opensource-7/vsp")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise AssertionError(f"{url} did not come up in {seconds} s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
 
 
 @dataclass
@@ -62,88 +34,29 @@ class Endpoint:
     args: list[str] = field(default_factory=list)  # extra `kg ingest` options
 
 
-def oxigraph_binary() -> str | None:
-    local = Path(sys.executable).parent / "oxigraph"
-    return str(local) if local.exists() else shutil.which("oxigraph")
-
-
 @pytest.fixture(scope="module")
 def oxigraph(tmp_path_factory) -> Iterator[str]:
     """`oxigraph serve` on a free port; yields its base URL."""
-    binary = oxigraph_binary()
-    if not binary:
+    if not oxigraph_binary():
         pytest.skip("the oxigraph CLI is missing (pip install oxigraph)")
-    port = free_port()
-    proc = subprocess.Popen(
-        [binary, "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
-         "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
+    proc, base = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
     try:
-        wait_http(base + "/query?query=ASK%7B%7D", proc)
         yield base
     finally:
         stop(proc)
-
-
-VIRTUOSO_INI = """\
-[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = ., {d}, {vad}
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {root}
-ServerThreads = 10
-[SPARQL]
-ResultSetMaxRows = 1000000
-MaxQueryExecutionTime = 600
-"""
-# Hide Virtuoso's own graphs (quad-map metadata, service description, LDP) from the
-# anonymous /sparql user, so that GRAPH ?g sees the knowledge graph only.
-PRIVATE = "http://www.openlinksw.com/schemas/virtrdf#PrivateGraphs"
-VIRTUOSO_SETUP = [
-    f"DB.DBA.RDF_GRAPH_GROUP_CREATE ('{PRIVATE}', 1);",
-    *[f"DB.DBA.RDF_GRAPH_GROUP_INS ('{PRIVATE}', '{g}');" for g in (
-        "http://www.openlinksw.com/schemas/virtrdf#", "http://localuriqaserver/sparql",
-        "http://www.w3.org/ns/ldp#")],
-    "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 0, 1);",
-]
 
 
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory) -> Iterator[str]:
     """A throw-away Virtuoso on free loopback ports; yields its base URL. Writes go to
     /sparql-auth with digest auth (dba/dba, test-only database)."""
-    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt")
-    if not binary or not isql:
+    if not virtuoso_available():
         pytest.skip("Virtuoso is missing (apt-get install virtuoso-opensource)")
-    d = tmp_path_factory.mktemp("virtuoso")
-    sql, http = free_port(), free_port()
-    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-        d=d, sql=sql, http=http, vad=VIRTUOSO_VAD, root=VIRTUOSO_ROOT))
-    proc = subprocess.Popen([binary, "+foreground", "+configfile", str(d / "virtuoso.ini")],
-                            cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http}"
+    server = Virtuoso(tmp_path_factory.mktemp("virtuoso"), VIRTUOSO_VAD, isql_timeout=120)
     try:
-        wait_http(base + "/sparql?query=ASK%7B%7D", proc)
-        subprocess.run([isql, f"127.0.0.1:{sql}", "dba", "dba",
-                        "exec=" + " ".join(VIRTUOSO_SETUP)],
-                       check=True, capture_output=True, timeout=120)
-        yield base
+        yield server.base
     finally:
-        stop(proc)
+        server.stop()
 
 
 @pytest.fixture(params=["oxigraph-update", "oxigraph-gsp", "virtuoso-update"])

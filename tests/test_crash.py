@@ -208,3 +208,50 @@ def test_replace_articles_replaces_exactly(tmp_path):
         s.replace_articles([("b", [])])  # an article with no quads leaves no empty graph
         assert not s.has_article("b") and s.graph_count() == 1
         assert set(s.article_ids()) == {"a"}
+
+
+def test_bulk_written_article_without_its_record_is_not_done_and_is_completed(tmp_path):
+    """New articles go in with Oxigraph's bulk path and their kg:Article records follow
+    in a transaction (kg.store.Store._add_new). A crash between the two leaves a graph
+    without a record: no reader counts it as done, and ingesting the article again
+    writes it complete, exactly as an uninterrupted run."""
+    from kg.pipeline import ingest
+    from kg.store import ARTICLE_CLASS, BULK_MIN_QUADS, RDF_TYPE
+
+    corpus = make_corpus(tmp_path / "c", n=40)
+    ref = tmp_path / "ref"
+    with Store.open(ref, write=True) as s:
+        ingest([corpus], s)
+    expected = graphs(ref)
+    with Store.open(ref) as s:
+        quads = [q for q in s.db if q.graph_name.value not in SHARED_GRAPHS]
+    assert len(quads) >= BULK_MIN_QUADS  # the batch took the bulk path
+    content = [q for q in quads if not (q.predicate == RDF_TYPE and q.object == ARTICLE_CLASS)]
+    crashed = tmp_path / "crashed"
+    with Store.open(crashed, write=True) as s:  # what the crash leaves: content, no records
+        s.db.bulk_extend(content)
+        assert s.graph_count() == 40 and set(s.article_ids()) == set()
+        ingest([corpus], s)
+    assert graphs(crashed) == expected
+
+
+def test_ingest_reads_ahead_of_the_writer_by_a_bounded_window(tmp_path):
+    """With extraction in worker processes the input is read as results are taken,
+    never all at once (an archive of millions of articles must stream)."""
+    from kg.articles import read_path
+    from kg.pipeline import WINDOW, extracted
+
+    corpus = make_corpus(tmp_path / "c", n=WINDOW * 2 + 40)
+    pulled = 0
+
+    def counting():
+        nonlocal pulled
+        for a in read_path(corpus):
+            pulled += 1
+            yield a
+
+    ahead = []
+    for n, _ in enumerate(extracted(counting(), jobs=1, rdf=False), 1):
+        ahead.append(pulled - n)
+    assert n == WINDOW * 2 + 40
+    assert max(ahead) <= WINDOW + 8, max(ahead)  # a chunk in flight at most beyond it

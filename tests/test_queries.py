@@ -264,3 +264,16 @@ def test_memberships_answer_from_plain_nquads(sample_store, plain_store):
         SELECT DISTINCT ?label
         WHERE { GRAPH ?g { ?m org:organization ?b . ?b rdfs:label ?label } }""")}
     assert {f.body for f in iter_facts([SAMPLES]) if f.body and f.relation == "holds"} <= bodies
+
+
+def test_bind_reaches_sub_selects():
+    """The name is bound in every WHERE, so a sub-select can look it up first; a WHERE in
+    a comment is left alone."""
+    text = ("SELECT ?p WHERE {  # not this where {\n"
+            "  { SELECT DISTINCT ?p WHERE { ?p ?k ?key FILTER(CONTAINS(?key, ?name_folded)) } }\n}")
+    bound = bind(text, {"name": 'Lê "Văn" A'})
+    assert bound.count("VALUES (?name ?name_folded)") == 2
+    assert '"le \\"van\\" a"' in bound
+    db = ox.Store()
+    db.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:k"), ox.Literal('le "van" an')))
+    assert [s["p"].value for s in db.query(bound)] == ["urn:x"]

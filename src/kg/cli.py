@@ -129,8 +129,8 @@ def main() -> None:
               show_default=True, help="Output format of the facts table.")
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to a file instead of standard output.")
-@click.option("--jobs", "-j", type=int, default=1, show_default=True,
-              help="Worker processes for extraction.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Extraction processes (0: extract in this process).")
 def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
     """Extract facts from articles, without touching the store.
 
@@ -165,8 +165,9 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @store_option
 @wait_option
-@click.option("--jobs", "-j", type=int, default=1, show_default=True,
-              help="Worker processes for extraction (one writer).")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Extraction processes beside the one writer, which maps and writes "
+                   "meanwhile (0: everything in one process).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--judgements", type=click.Path(dir_okay=False, exists=True),
@@ -323,7 +324,8 @@ def stats(store_path: str | None, wait: float, fmt: str) -> None:
 @main.command("eval")
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False))
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--jobs", "-j", type=int, default=1, show_default=True)
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Extraction processes (0: extract in this process).")
 @click.option("--json", "as_json", is_flag=True, help="Scores as JSON.")
 def eval_(gold: str, paths: tuple[str, ...], jobs: int, as_json: bool) -> None:
     """Extract facts from PATHS and score them against a gold file: precision, recall

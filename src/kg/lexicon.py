@@ -42,7 +42,8 @@ class Token(NamedTuple):
     word: bool = False  # a word (letters/digits), not punctuation
 
 
-_TOKEN_INFO: dict[str, tuple[str, bool, bool]] = {}  # text -> (key, cap, word)
+# token text -> (its length, (key, cap, word))
+_TOKEN_INFO: dict[str, tuple[int, tuple[str, bool, bool]]] = {}
 # White space before each token: one ``findall`` gives texts and offsets without building
 # a match object per token.
 _SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN.pattern + ")", re.UNICODE)
@@ -56,14 +57,15 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     pos = offset
     for space, t in _SPACED_TOKEN.findall(text):
         if space:
-            pos += len(space)
+            pos += 1 if space == " " else len(space)
         inf = info.get(t)
         if inf is None:
             if len(info) > 200_000:
                 info.clear()
-            inf = info[t] = (syllable_key(t), t[0].isupper(), t[0].isalnum())
-        end = pos + len(t)
-        append(new(Token, (t, pos, end) + inf))
+            inf = info[t] = (len(t), (syllable_key(t), t[0].isupper(), t[0].isalnum()))
+        length, rest = inf
+        end = pos + length
+        append(new(Token, (t, pos, end) + rest))
         pos = end
     return out
 
@@ -100,13 +102,14 @@ class PhraseMatcher(Generic[T]):
 
     def match(self, tokens: list[Token], i: int) -> tuple[int, T] | None:
         """The longest phrase starting at token ``i``: (number of tokens, value)."""
-        if i >= len(tokens):
+        n = len(tokens)
+        if i >= n:
             return None
         node = self._root.get(tokens[i].key)
         if node is None:
             return None
         best = (1, node[_END]) if _END in node else None
-        j, n = i + 1, len(tokens)
+        j = i + 1
         while j < n:
             node = node.get(tokens[j].key)
             if node is None:

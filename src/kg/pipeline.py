@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing as mp
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .remote import RemoteStore
 
 BATCH = 64
+WINDOW = 256  # articles read ahead of the writer at most
 
 
 @dataclass
@@ -85,14 +87,20 @@ def process_article(article: Article, rdf: bool = True
     if isinstance(done, ReadError):
         return done
     facts, quads = done
-    return article, facts, ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+    return article, facts, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
 
 
 def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
               errors: list[ReadError] | None = None, rdf: bool = True
               ) -> Iterator[tuple[Article, list[Fact], list[ox.Quad]]]:
-    """Articles through extraction and mapping, in input order; read and extraction
-    errors are collected into ``errors`` and skipped."""
+    """Articles through extraction (and with ``rdf``, mapping), in input order; read and
+    extraction errors are collected into ``errors`` and skipped.
+
+    ``jobs`` extraction processes run beside this one, which is free to map and write
+    meanwhile (so ``jobs=1`` already uses two cores); ``jobs=0`` extracts here, in
+    this process. At most ``WINDOW`` articles are in flight: input is read as the
+    results are taken, never all at once.
+    """
     errors = errors if errors is not None else []
 
     def articles() -> Iterator[Article]:
@@ -102,7 +110,7 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
             else:
                 yield it
 
-    if jobs <= 1:
+    if jobs <= 0:
         for article in articles():
             done = _extract_map(article, rdf)
             if isinstance(done, ReadError):
@@ -110,15 +118,32 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
             else:
                 yield article, *done
         return
+    # Pool.imap reads its whole input ahead in a thread; a semaphore holds it back.
+    slots, stop = threading.Semaphore(WINDOW), threading.Event()
+
+    def fed() -> Iterator[Article]:
+        for article in articles():
+            while not slots.acquire(timeout=0.1):
+                if stop.is_set():
+                    return
+            if stop.is_set():
+                return
+            yield article
+
     ctx = mp.get_context("fork")
     with ctx.Pool(jobs) as pool:
         work = functools.partial(process_article, rdf=rdf)
-        for done in pool.imap(work, articles(), chunksize=8):
-            if isinstance(done, ReadError):
-                errors.append(done)
-                continue
-            article, facts, data = done
-            yield article, facts, list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+        try:
+            for done in pool.imap(work, fed(), chunksize=4):
+                slots.release()
+                if isinstance(done, ReadError):
+                    errors.append(done)
+                    continue
+                article, facts, data = done
+                yield article, facts, \
+                    list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+        finally:
+            stop.set()
 
 
 def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
@@ -139,25 +164,35 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     started = time.perf_counter()
     store.replace_graph(VOCABULARY_GRAPH, vocabulary_quads())
 
-    def tapped() -> Iterator[Article | ReadError]:
-        for it in read_paths(paths):
-            if progress:
-                progress(it)
-            yield it
+    told = 0  # errors passed to ``progress`` so far
+
+    def tell(article: Article | None = None) -> None:
+        """Progress counts articles once they are mapped (not when read: reading runs
+        ahead of the writer), and errors in the order they are found."""
+        nonlocal told
+        if progress is None:
+            return
+        while told < len(report.errors):
+            progress(report.errors[told])
+            told += 1
+        if article is not None:
+            progress(article)
 
     # Extraction runs in the workers; mapping runs here, where the person resolver sees
     # every article in order (and what the store already holds).
     lex = _worker()[0].lex
     mapper = Mapper(lex, resolver=load_resolver(
-        store, lex, load_judgements(judgements) if judgements else None))
+        store, lex, load_judgements(judgements) if judgements else None), once=True)
     pending: list[tuple[str, list[ox.Quad]]] = []
-    for article, facts, _ in extracted(tapped(), jobs, report.errors, rdf=False):
+    for article, facts, _ in extracted(read_paths(paths), jobs, report.errors, rdf=False):
         try:
             quads = mapper.quads(article, facts)
         except Exception as exc:  # noqa: BLE001 - one article's bug is reported, not fatal
             report.errors.append(ReadError(article.source or article.id,
                                            f"mapping failed ({type(exc).__name__}: {exc})"))
+            tell()
             continue
+        tell(article)
         report.articles += 1
         report.facts += len(facts)
         pending.append((article.id, quads))
@@ -166,6 +201,7 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
             pending = []
     if pending:
         report.quads_written += store.replace_articles(pending)
+    tell()
     store.flush()
     report.triples_after = len(store)
     report.seconds = time.perf_counter() - started

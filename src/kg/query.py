@@ -61,12 +61,18 @@ def saved_query(name: str) -> SavedQuery:
     return queries[name]
 
 
+_IRI_OR_STRING = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"')
+
+
 def bind(sparql: str, params: dict[str, str]) -> str:
-    """Bind parameters with a VALUES block at the top of the outermost WHERE.
+    """Bind parameters with a VALUES block at the top of every WHERE clause.
 
     Each value becomes an RDF literal serialised by Oxigraph (quotes, backslashes and
     newlines escaped), so user input is data, never query text. A parameter ``name``
     also binds ``?name_folded`` (accent- and case-blind) for matching ``kg:searchKey``.
+    The block goes into the outermost WHERE and into each sub-select's, so that a
+    sub-select can look the name up first (a one-row VALUES joined where the parameter
+    is unused changes nothing).
     """
     if not params:
         return sparql
@@ -76,11 +82,17 @@ def bind(sparql: str, params: dict[str, str]) -> str:
             raise ValueError(f"bad parameter name {k!r}")
         names += [f"?{k}", f"?{k}_folded"]
         values += [str(ox.Literal(v)), str(ox.Literal(fold(v)))]
-    m = re.search(r"\bWHERE\s*\{", sparql, re.IGNORECASE)
-    if not m:
-        raise ValueError("a parameterised query needs a WHERE clause")
     block = f"\n  VALUES ({' '.join(names)}) {{ ({' '.join(values)}) }}\n"
-    return sparql[: m.end()] + block + sparql[m.end() :]
+    out, last = [], 0
+    for m in re.finditer(r"\bWHERE\s*\{", sparql, re.IGNORECASE):
+        line = sparql[sparql.rfind("\n", 0, m.start()) + 1 : m.start()]
+        if "#" in _IRI_OR_STRING.sub("", line):
+            continue  # in a comment
+        out += [sparql[last : m.end()], block]
+        last = m.end()
+    if not out:
+        raise ValueError("a parameterised query needs a WHERE clause")
+    return "".join(out) + sparql[last:]
 
 
 @dataclass

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import pyoxigraph as ox
 
@@ -67,6 +67,7 @@ NS = {
 }
 
 
+@cache
 def term(curie: str) -> ox.NamedNode:
     prefix, local = curie.split(":", 1)
     return ox.NamedNode(NS[prefix] + local)
@@ -142,15 +143,25 @@ def lit(value: object) -> ox.Literal:
 class Mapper:
     """Turns one article and its facts into the quads of the article's named graph."""
 
-    def __init__(self, lexicon: Lexicon | None = None, resolver: PersonResolver | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, resolver: PersonResolver | None = None,
+                 *, once: bool = False):
         """Without a resolver every name is one person (a pure function of the article,
-        as the distributed path needs); with one, same-name people are told apart."""
+        as the distributed path needs); with one, same-name people are told apart.
+
+        ``once``: the triples of the shared entities graph that describe a person, body,
+        membership or collective (as written) are returned with the first article that
+        needs them and not again by this mapper: for a writer that stores every article
+        it maps (``kg ingest``), re-stating them is wasted work."""
         self.lex = lexicon or load_lexicon()
         self.heads = head_posts()
         self.resolver = resolver
         self._locality: str | None = None
         self._persons: dict[str, tuple[int, str]] = {}
         self._evidence: dict[str, set[str]] = {}
+        self._completed: dict[tuple[str, str | None], str] = {}  # memo of complete_body
+        self._bodies: dict[str, tuple] = {}  # memo of _body_info
+        self._people: dict[tuple[str, int], tuple] = {}  # memo of _person_info
+        self._written: set[tuple] | None = set() if once else None
 
     def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
         facts = list(facts)
@@ -240,76 +251,132 @@ class Mapper:
 
     def _person(self, add, name: str, seen: set[str]) -> ox.NamedNode:
         suffix, why = self._persons.get(key(name), (0, ""))
-        p = person_iri(name, suffix)
+        p, own = self._person_info(name, suffix)
         if p.value not in seen:
             seen.add(p.value)
             if why:
                 add(p, term("kg:resolutionNote"), lit(why))
             for province in sorted(self._evidence.get(key(name), ())):
                 add(p, term("kg:provinceEvidence"), vi(province))
-            self._ent(p, A, term("foaf:Person"))
-            self._ent(p, A, term("schema:Person"))
-            self._ent(p, term("foaf:name"), vi(name))
-            self._ent(p, LABEL, vi(name))
-            self._ent(p, term("kg:nameKey"), lit(key(name)))
-            self._ent(p, term("kg:searchKey"), lit(fold(name)))
+            if self._first(("p", name, suffix)):
+                for s, pr, o in own:
+                    self._ent(s, pr, o)
         return p
 
+    def _first(self, what: tuple) -> bool:
+        """Whether the entity triples of ``what`` are to be emitted (always, unless the
+        mapper was made with ``once`` and has emitted them already)."""
+        if self._written is None:
+            return True
+        if what in self._written:
+            return False
+        if len(self._written) > 2_000_000:
+            self._written.clear()  # bounded memory; re-stating is only wasted work
+        self._written.add(what)
+        return True
+
+    def _person_info(self, name: str, suffix: int) -> tuple[ox.NamedNode, list[tuple]]:
+        """A person's IRI and the triples naming them, computed once per name."""
+        info = self._people.get((name, suffix))
+        if info is None:
+            p = person_iri(name, suffix)
+            own = [(p, A, term("foaf:Person")), (p, A, term("schema:Person")),
+                   (p, term("foaf:name"), vi(name)), (p, LABEL, vi(name)),
+                   (p, term("kg:nameKey"), lit(key(name))),
+                   (p, term("kg:searchKey"), lit(fold(name)))]
+            if len(self._people) > 100_000:
+                self._people.clear()
+            info = self._people[(name, suffix)] = (p, own)
+        return info
+
     def _body(self, add, label: str, seen: set[str]) -> ox.NamedNode:
-        label = bodies.complete_body(label, self._locality, self.lex)
-        b = body_iri(label, self.lex)
+        label = self._complete(label)
+        b, own, organizer, parent, change = self._body_info(label)
         if b.value in seen:
             return b
         seen.add(b.value)
+        if self._first(("b", label)):
+            for s, p, o in own:
+                self._ent(s, p, o)
+        if organizer:
+            self._ent(b, term("schema:organizer"), self._body(add, organizer, seen))
+        if parent:
+            self._ent(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
+        if change:
+            self._merger(add, b, change, seen)
+        return b
+
+    def _complete(self, label: str) -> str:
+        k = (label, self._locality)
+        done = self._completed.get(k)
+        if done is None:
+            if len(self._completed) > 100_000:
+                self._completed.clear()
+            done = self._completed[k] = bodies.complete_body(label, self._locality, self.lex)
+        return done
+
+    def _body_info(self, label: str) -> tuple[ox.NamedNode, list[tuple], str | None,
+                                              str | None, tuple[str, str] | None]:
+        """What a body's (completed) name says about it: its IRI, the triples describing
+        it, its organiser, parent body and 2025 successor. Computed once per name: the
+        same bodies come back in article after article."""
+        info = self._bodies.get(label)
+        if info is not None:
+            return info
+        b = body_iri(label, self.lex)
+        own: list[tuple] = []
         toks = _tok(label)
         m = self.lex.body_types.match(toks, 0)
         bt = m[1] if m else None
         kind = bt.kind if bt else "OtherBody"
         if bt:
-            self._ent(b, term("kg:bodyType"), ox.NamedNode(bt.iri))
+            own.append((b, term("kg:bodyType"), ox.NamedNode(bt.iri)))
         if kind == "Event":
             # a congress is an event, not an organisation; it adopts resolutions
-            self._ent(b, A, term("kg:Congress"))
-            self._ent(b, A, term("schema:Event"))
+            own.append((b, A, term("kg:Congress")))
+            own.append((b, A, term("schema:Event")))
         else:
-            self._ent(b, A, term("org:Organization"))
-            self._ent(b, A, term(BODY_CLASS.get(kind, "kg:OtherBody")))
-        self._ent(b, LABEL, vi(label))
-        self._ent(b, term("skos:prefLabel"), vi(self.lex.expand(label)))
-        self._ent(b, term("kg:nameKey"), lit(body_key(label, self.lex)))
-        self._ent(b, term("kg:searchKey"), lit(fold(self.lex.expand(label))))
-        if fold(label) != fold(self.lex.expand(label)):  # "ubnd tinh x" finds it too
-            self._ent(b, term("kg:searchKey"), lit(fold(label)))
+            own.append((b, A, term("org:Organization")))
+            own.append((b, A, term(BODY_CLASS.get(kind, "kg:OtherBody"))))
+        expanded = self.lex.expand(label)
+        own.append((b, LABEL, vi(label)))
+        own.append((b, term("skos:prefLabel"), vi(expanded)))
+        own.append((b, term("kg:nameKey"), lit(body_key(label, self.lex))))
+        own.append((b, term("kg:searchKey"), lit(fold(expanded))))
+        if fold(label) != fold(expanded):  # "ubnd tinh x" finds it too
+            own.append((b, term("kg:searchKey"), lit(fold(label))))
+        organizer = parent = change = None
         if kind == "Event":
             organizer = bodies.organizer(label, toks, self.lex)
-            if organizer:
-                self._ent(b, term("schema:organizer"), self._body(add, organizer, seen))
-            return b
-        province = bodies.province_of(label, self.lex)
-        if province:
-            self._ent(b, term("kg:province"), vi(province[0]))
-        parent = bodies.parent_body(label, self.lex)
-        if parent:
-            self._ent(b, term("org:subOrganizationOf"), self._body(add, parent, seen))
-        change = bodies.successor_body(label, self.lex)
-        if change:
-            successor, _ = change
-            s_node = self._body(add, successor, seen)
-            ev = ox.NamedNode(
-                f"{ID}change/merger-2025/{_digest(body_key(successor, self.lex))[:12]}")
-            if ev.value not in seen:
-                seen.add(ev.value)
-                self._ent(ev, A, term("org:ChangeEvent"))
-                merged = f"Sắp xếp đơn vị hành chính cấp tỉnh 2025: {successor}"
-                self._ent(ev, LABEL, vi(merged))
-                merged_en = f"2025 provincial merger: {successor}"
-                self._ent(ev, LABEL, ox.Literal(merged_en, language="en"))
-                self._ent(ev, term("dcterms:date"), ox.Literal(MERGER_DATE, datatype=XSD_DATE))
-                self._ent(ev, term("org:resultingOrganization"), s_node)
-                self._ent(s_node, term("org:resultedFrom"), ev)
-            self._ent(ev, term("org:originalOrganization"), b)
-            self._ent(b, term("org:changedBy"), ev)
-        return b
+        else:
+            province = bodies.province_of(label, self.lex)
+            if province:
+                own.append((b, term("kg:province"), vi(province[0])))
+            parent = bodies.parent_body(label, self.lex)
+            change = bodies.successor_body(label, self.lex)
+        if len(self._bodies) > 100_000:
+            self._bodies.clear()  # bounded memory on archives of millions of articles
+        info = self._bodies[label] = (b, own, organizer, parent, change)
+        return info
+
+    def _merger(self, add, b: ox.NamedNode, change: tuple[str, str], seen: set[str]) -> None:
+        """The 2025 provincial merger that turned body ``b`` into its successor."""
+        successor, _ = change
+        s_node = self._body(add, successor, seen)
+        ev = ox.NamedNode(
+            f"{ID}change/merger-2025/{_digest(body_key(successor, self.lex))[:12]}")
+        if ev.value not in seen:
+            seen.add(ev.value)
+            self._ent(ev, A, term("org:ChangeEvent"))
+            merged = f"Sắp xếp đơn vị hành chính cấp tỉnh 2025: {successor}"
+            self._ent(ev, LABEL, vi(merged))
+            merged_en = f"2025 provincial merger: {successor}"
+            self._ent(ev, LABEL, ox.Literal(merged_en, language="en"))
+            self._ent(ev, term("dcterms:date"), ox.Literal(MERGER_DATE, datatype=XSD_DATE))
+            self._ent(ev, term("org:resultingOrganization"), s_node)
+            self._ent(s_node, term("org:resultedFrom"), ev)
+        self._ent(ev, term("org:originalOrganization"), b)
+        self._ent(b, term("org:changedBy"), ev)
 
     def _fact_node(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode | None:
         if f.relation == "mentions":
@@ -361,8 +428,9 @@ class Mapper:
         if self.lex.body_types.match(_tok(label), 0):
             return self._body(add, label, seen)
         node = ox.NamedNode(f"{ID}collective/{slug(label)}-{_digest(key(label))[:6]}")
-        if node.value not in seen:
-            seen.add(node.value)
+        first = node.value not in seen
+        seen.add(node.value)
+        if first and self._first(("c", label)):
             self._ent(node, A, term("kg:Collective"))
             self._ent(node, A, term("foaf:Group"))
             self._ent(node, LABEL, vi(label))
@@ -373,7 +441,7 @@ class Mapper:
         p = self._person(add, f.person, seen)
         post = self.lex.post_by_iri.get(f.post_id)
         body_label = f.body or (post.default_body if post and post.default_body else "")
-        body_label = bodies.complete_body(body_label, self._locality, self.lex)
+        body_label = self._complete(body_label)
         role = ox.NamedNode(f.post_id) if f.post_id else ox.NamedNode(
             f"{BASE}post/{slug(f.post)}")
         post_label = post.label_vi if post else f.post
@@ -381,8 +449,9 @@ class Mapper:
         m = ox.NamedNode(
             f"{ID}membership/{_digest(p.value, role.value, b.value if b else '')[:16]}")
         label = f"{f.person} – {post_label}" + (f" {body_label}" if body_label else "")
-        if m.value not in seen:
-            seen.add(m.value)
+        first = m.value not in seen
+        seen.add(m.value)
+        if first and self._first(("m", m.value, label)):
             # the seat: one per (post, body); without a body, one per (post, person)
             seat = ox.NamedNode(f"{ID}post/{_digest(role.value, b.value if b else p.value)[:16]}")
             self._ent(seat, A, term("org:Post"))

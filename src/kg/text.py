@@ -47,6 +47,7 @@ def key(text: str) -> str:
     return " ".join(syllable_key(w) for w in _WORD.findall(nfc(text)))
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Accent-insensitive form for search boxes: "Phạm Đức Tiến" -> "pham duc tien"."""
     text = nfc(text).casefold().replace("đ", "d")

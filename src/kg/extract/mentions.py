@@ -76,6 +76,9 @@ class Tagger:
         self._name_words = lex.name_words | lex.name_pairs
         self._starts = {name: getattr(lex, name).first_keys()
                         for name in ("triggers", "posts", "cues", "body_types")}
+        self._place_starts = lex.localities.first_keys() | lex.place_words.first_keys()
+        self._lower_opens = frozenset().union(
+            *(self._starts[name] for name in ("triggers", "posts", "cues")))
 
     # --- predicates over tokens ---------------------------------------------------------
 
@@ -141,6 +144,8 @@ class Tagger:
     def _place_at(self, toks: list[Token], k: int) -> tuple[int, str, str] | None:
         """A place at token k: a known locality, or a place word and its name.
         Returns (end, bare name, full text)."""
+        if toks[k].key not in self._place_starts:
+            return None  # opens neither a locality nor a place word
         m = self.lex.localities.match(toks, k)
         if m and toks[k].cap:
             end = k + m[0]
@@ -378,7 +383,9 @@ class Tagger:
         items: list[Item] = []
         n = len(toks)
         i = 0
-        plain = lex.lower_starts
+        # a lower-case word is only looked at when it may open a trigger, title or cue
+        # (bodies and places begin with a capital in the tagger's eyes)
+        plain = self._lower_opens
         opens = lex.cap_starts
         trig0, post0 = self._starts["triggers"], self._starts["posts"]
         cue0, body0 = self._starts["cues"], self._starts["body_types"]
@@ -448,7 +455,7 @@ class Tagger:
             if t.cap:
                 i = self._name_run(toks, i, items)
                 continue
-            items.append(Item("WORD", i, i + 1, t.text))
+            append(plain_item("WORD", i, i + 1, t.text))
             i += 1
         return items
 

@@ -58,8 +58,8 @@ class RelationFinder:
         out: list[list[int]] = []
         cur: list[int] = []
         gap: list[Item] = []
-        idx = -1
-        while idx + 1 < len(items):
+        idx, last = -1, len(items) - 1
+        while idx < last:
             idx += 1
             it = items[idx]
             if cur and not gap and it.kind in {"PUNCT", "WORD"}:

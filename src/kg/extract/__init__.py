@@ -38,6 +38,8 @@ class Sentence:
     toks: list[Token]
     items: list[Item]
     kinds: frozenset[str] = frozenset()  # the kinds of item the sentence holds
+    persons: tuple[int, ...] = ()  # indexes of its PERSON items (the passes over names)
+    tagged: tuple[int, ...] = ()  # indexes of its items other than plain words and punctuation
 
 
 class Extractor:
@@ -67,8 +69,11 @@ class Extractor:
             if hi > lo:
                 toks = all_toks[lo:hi]
                 items = self.tagger.tag(toks)
-                sentences.append(Sentence(si, a, b, toks, items,
-                                          frozenset([it.kind for it in items])))
+                kinds = [it.kind for it in items]
+                tagged = tuple(k for k, kind in enumerate(kinds) if kind not in _PLAIN_KINDS)
+                sentences.append(Sentence(
+                    si, a, b, toks, items, frozenset(kinds),
+                    tuple(k for k in tagged if kinds[k] == "PERSON"), tagged))
             lo = hi
         names = self._article_names(sentences)
         facts: list[Fact] = []
@@ -82,13 +87,14 @@ class Extractor:
             base = {"article": article.id, "date": article.date or "",
                     "sentence": text[sent.start:sent.end], "sentence_index": sent.index}
             if has_person:
-                self._validate_persons(items, toks, names, last=sent.index == len(spans) - 1)
-                for it in items:
-                    if it.kind == "PERSON" and it.attrs.get("person"):
+                self._validate_persons(items, toks, names, sent.persons,
+                                       last=sent.index == len(spans) - 1)
+                for it in (items[k] for k in sent.persons):
+                    if it.attrs.get("person"):
                         facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
                                           start=toks[it.i].start, end=toks[it.j - 1].end,
                                           confidence=0.9, **base))
-            claims = self.relations.find(items, toks, focus) \
+            claims = self.relations.find(items, toks, focus, kinds) \
                 if "TITLE" in kinds or "TRIG" in kinds else ()
             for c in claims:
                 person = str(c.person.attrs["person"])
@@ -100,11 +106,11 @@ class Extractor:
                     post_id=title.post.iri if title and title.post else "",
                     start=toks[c.start].start, end=toks[c.end - 1].end,
                     confidence=c.confidence, **base))
-            for f in self.events.find(items, toks, text):
+            for f in self.events.find(items, toks, text, kinds):
                 facts.append(Fact(**{**base, **f}))
             if has_person:
-                focus = next((str(it.attrs["person"]) for it in reversed(items)
-                              if it.kind == "PERSON" and it.attrs.get("person")), focus)
+                focus = next((str(items[k].attrs["person"]) for k in reversed(sent.persons)
+                              if items[k].attrs.get("person")), focus)
         return _drop_partial(_dedupe(facts), self.lex)
 
     # --- persons -----------------------------------------------------------------------
@@ -116,7 +122,8 @@ class Extractor:
             if not sent.kinds & _NAMED_KINDS:
                 continue
             toks, items = sent.toks, sent.items
-            for idx, it in enumerate(items):
+            for idx in sent.tagged:  # plain words and punctuation name no place
+                it = items[idx]
                 if it.place:
                     names.places.add(key(it.place))
                 if it.kind != "PERSON":
@@ -171,13 +178,12 @@ class Extractor:
         return False
 
     def _validate_persons(self, items: list[Item], toks: list[Token], names: ArticleNames,
-                          last: bool) -> None:
+                          persons: tuple[int, ...], last: bool) -> None:
         """Decide which capitalised runs are people, and attach short references
         ("ông Tiến", "bà Kim Ngân") to the full name the article writes."""
-        only_names = all(it.kind in {"PERSON", "PUNCT", "PROPER"} for it in items)
-        for idx, it in enumerate(items):
-            if it.kind != "PERSON":
-                continue
+        only_names = last and all(it.kind in {"PERSON", "PUNCT", "PROPER"} for it in items)
+        for idx in persons:
+            it = items[idx]
             if (last and only_names) or self._is_credit(items, idx) \
                     or self._landmark_before(toks, it.i):
                 continue  # a byline, a photo credit, a street or a product
@@ -233,6 +239,7 @@ class Extractor:
 
 
 _NAMED_KINDS = frozenset({"PERSON", "PLACE", "BODY", "TITLE"})  # items naming a person or place
+_PLAIN_KINDS = frozenset({"WORD", "PUNCT"})
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -40,8 +40,13 @@ class EventFinder:
         first = self._doc_starts
         return any(t.key in first for t in toks)
 
-    def find(self, items: list[Item], toks: list[Token], text: str) -> list[dict]:
-        return self._adopts(items, toks) + self._awards(items, toks)
+    def find(self, items: list[Item], toks: list[Token], text: str,
+             kinds: frozenset[str] | None = None) -> list[dict]:
+        """Adoptions and awards of one sentence; ``kinds`` (the kinds of item it holds,
+        when known) skips the award pass where no trigger was tagged."""
+        adopts = self._adopts(items, toks)
+        return adopts + self._awards(items, toks) if kinds is None or "TRIG" in kinds \
+            else adopts
 
     # --- helpers -----------------------------------------------------------------------
 

@@ -127,14 +127,21 @@ class RelationFinder:
         keys = " ".join(_keys(" ".join(g.text for g in gap)))
         return any(c == keys or c.startswith(keys + " ") for c in self.con.get("chain", ()))
 
-    def find(self, items: list[Item], toks: list[Token], focus: str | None = None) -> list[Claim]:
+    def find(self, items: list[Item], toks: list[Token], focus: str | None = None,
+             kinds: frozenset[str] | None = None) -> list[Claim]:
         """Claims of one sentence. ``focus`` is the person the article last named, for a
-        clause whose subject is a bare pronoun ("ông được bầu làm ...")."""
+        clause whose subject is a bare pronoun ("ông được bầu làm ..."). ``kinds``: the
+        kinds of item the sentence holds, when the caller knows them (passes over the
+        items that cannot find anything are skipped)."""
+        if kinds is None:
+            kinds = frozenset(it.kind for it in items)
         claims: list[Claim] = []
-        self._membership_bodies(items)
-        chains = self.chains(items)
+        has_trig = "TRIG" in kinds
+        if has_trig and "BODY" in kinds and self._membership_bodies(items):
+            kinds = kinds | {"TITLE"}
+        chains = self.chains(items) if "TITLE" in kinds else []
         former = self._marked(items, chains, "title-prefix")
-        blocked = self._blocked(items)
+        blocked = self._blocked(items) if has_trig else set()
         for chain in chains:
             self._share_place(items, chain)
             self._share_member_body(items, chain)
@@ -155,7 +162,8 @@ class RelationFinder:
                 claims.append(Claim(r, owner, title, lo, hi, conf))
             if rel in {"holds", "appointed", "elected"}:
                 claims += self._predecessor_claims(items, chain, kept)
-        claims += self._chairs(items)
+        if has_trig:
+            claims += self._chairs(items)
         return claims
 
     def _predecessor_claims(self, items: list[Item], chain: list[int],
@@ -178,18 +186,21 @@ class RelationFinder:
                     and member.post.membership and member.body:
                 first.body = member.body
 
-    def _membership_bodies(self, items: list[Item]) -> None:
+    def _membership_bodies(self, items: list[Item]) -> bool:
         """ "được bầu vào Ban Chấp hành Trung ương": election into a body is membership,
-        post "Ủy viên" of that body (the BODY item becomes a TITLE)."""
+        post "Ủy viên" of that body (the BODY item becomes a TITLE). Whether any did."""
         member = self._member_post
         if member is None:
-            return
+            return False
+        made = False
         for idx in range(1, len(items)):
             it, prev = items[idx], items[idx - 1]
             if it.kind == "BODY" and prev.kind == "TRIG" and prev.role == "before-title" \
                     and prev.relation in MEMBERSHIP and self._is("into", prev.text.split()[-1]):
                 it.kind, it.post, it.post_text = "TITLE", member, member.label_vi
                 it.body = it.text
+                made = True
+        return made
 
     def _predecessor(self, items: list[Item], last: int) -> tuple[Item, str] | None:
         """ "... làm Giám đốc Sở Y thay ông Z (nghỉ hưu)": Z held the post, or retired

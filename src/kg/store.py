@@ -180,10 +180,12 @@ class Store:
 
         Oxigraph's bulk path (``bulk_extend``: sorted files handed to RocksDB in one
         ingestion) is about 3x cheaper than a transaction, but it is not documented as
-        atomic. So the content goes in bulk first and the ``kg:Article`` records, which
-        say "this article is complete", follow in a small transaction: a crash in
-        between leaves graphs without a record, which no reader counts as done and which
-        the next ingest of the same articles replaces (by difference) with the full graph.
+        atomic. So the content goes in first and the ``kg:Article`` records, which say
+        "this article is complete", follow in a second bulk write once the content is on
+        disk: a crash in between (or inside either write) leaves graphs without a record,
+        which no reader counts as done and which the next ingest of the same articles
+        replaces (by difference) with the full graph. The records go in bulk too: a
+        transaction between two ingestions makes RocksDB flush its memtable each batch.
         Small batches take the transactional path alone (a bulk write costs a few files).
         """
         if len(quads) < BULK_MIN_QUADS:
@@ -194,7 +196,7 @@ class Store:
             (records if q.object == ARTICLE_CLASS and q.predicate == RDF_TYPE
              else content).append(q)
         self.db.bulk_extend(content)
-        self.db.extend(records)
+        self.db.bulk_extend(records)
 
     def remove_article(self, article_id: str) -> bool:
         g = graph_iri(article_id)

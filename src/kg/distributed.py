@@ -99,7 +99,7 @@ def convert_partition(files: list[str], output: str) -> dict[str, Any]:
             if isinstance(done, ReadError):
                 counts["errors"].append(str(done))
                 continue
-            _, facts, data = done
+            _, facts, data, _ = done
             lines = [line for line in dict.fromkeys(data.splitlines(keepends=True))
                      if not (line.endswith(shared) and line in seen)]
             seen.update(line for line in lines if line.endswith(shared))

@@ -14,10 +14,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from . import bodies
 from .articles import Article, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
@@ -67,32 +68,41 @@ def _worker() -> tuple[Extractor, Mapper]:
     return _WORKER
 
 
-def _extract_map(article: Article, rdf: bool = True
-                 ) -> tuple[list[Fact], list[ox.Quad]] | ReadError:
+class Extracted(NamedTuple):
+    article: Article
+    facts: list[Fact]
+    quads: list[ox.Quad]  # empty unless mapped (``rdf=True``)
+    locality: str | None  # the province the article is about (kg.bodies.article_locality)
+
+
+def _extract_map(article: Article, rdf: bool = True) -> Extracted | ReadError:
     """Extract (and with ``rdf``, map) one article; a bug on one article becomes an
-    error line, not a stopped batch."""
+    error line, not a stopped batch. The article's locality is worked out here too, so
+    that the writer, which maps, has less to do."""
     ex, mapper = _worker()
     try:
         facts = ex.extract(article)
-        return facts, mapper.quads(article, facts) if rdf else []
+        locality = bodies.article_locality(article.text, ex.lex)
+        return Extracted(article, facts,
+                         mapper.quads(article, facts, locality) if rdf else [], locality)
     except Exception as exc:  # noqa: BLE001 - reported with the article, batch goes on
         return ReadError(article.source or article.id,
                          f"extraction failed ({type(exc).__name__}: {exc}); please report it")
 
 
 def process_article(article: Article, rdf: bool = True
-                    ) -> tuple[Article, list[Fact], bytes] | ReadError:
+                    ) -> tuple[Article, list[Fact], bytes, str | None] | ReadError:
     """Worker-side step; the quads travel as N-Quads bytes between processes."""
     done = _extract_map(article, rdf)
     if isinstance(done, ReadError):
         return done
-    facts, quads = done
-    return article, facts, ox.serialize(quads, format=ox.RdfFormat.N_QUADS) if quads else b""
+    data = ox.serialize(done.quads, format=ox.RdfFormat.N_QUADS) if done.quads else b""
+    return article, done.facts, data, done.locality
 
 
 def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
               errors: list[ReadError] | None = None, rdf: bool = True
-              ) -> Iterator[tuple[Article, list[Fact], list[ox.Quad]]]:
+              ) -> Iterator[Extracted]:
     """Articles through extraction (and with ``rdf``, mapping), in input order; read and
     extraction errors are collected into ``errors`` and skipped.
 
@@ -116,7 +126,7 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
             if isinstance(done, ReadError):
                 errors.append(done)
             else:
-                yield article, *done
+                yield done
         return
     # Pool.imap reads its whole input ahead in a thread; a semaphore holds it back.
     slots, stop = threading.Semaphore(WINDOW), threading.Event()
@@ -139,9 +149,9 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
                 if isinstance(done, ReadError):
                     errors.append(done)
                     continue
-                article, facts, data = done
-                yield article, facts, \
-                    list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+                article, facts, data, locality = done
+                quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+                yield Extracted(article, facts, quads, locality)
         finally:
             stop.set()
 
@@ -149,8 +159,8 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
 def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
                errors: list[ReadError] | None = None) -> Iterator[Fact]:
     """Facts of every article under ``paths`` (no store involved)."""
-    for _, facts, _ in extracted(read_paths(paths), jobs, errors, rdf=False):
-        yield from facts
+    for done in extracted(read_paths(paths), jobs, errors, rdf=False):
+        yield from done.facts
 
 
 def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int = 1,
@@ -184,9 +194,10 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     mapper = Mapper(lex, resolver=load_resolver(
         store, lex, load_judgements(judgements) if judgements else None), once=True)
     pending: list[tuple[str, list[ox.Quad]]] = []
-    for article, facts, _ in extracted(read_paths(paths), jobs, report.errors, rdf=False):
+    for article, facts, _, locality in extracted(read_paths(paths), jobs, report.errors,
+                                                 rdf=False):
         try:
-            quads = mapper.quads(article, facts)
+            quads = mapper.quads(article, facts, locality)
         except Exception as exc:  # noqa: BLE001 - one article's bug is reported, not fatal
             report.errors.append(ReadError(article.source or article.id,
                                            f"mapping failed ({type(exc).__name__}: {exc})"))

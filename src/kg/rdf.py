@@ -163,9 +163,13 @@ class Mapper:
         self._people: dict[tuple[str, int], tuple] = {}  # memo of _person_info
         self._written: set[tuple] | None = set() if once else None
 
-    def quads(self, article: Article, facts: Iterable[Fact]) -> list[ox.Quad]:
+    def quads(self, article: Article, facts: Iterable[Fact],
+              locality: str | None | bool = False) -> list[ox.Quad]:
+        """``locality``: the province the article is about, when the caller has it
+        already (:func:`kg.bodies.article_locality`; ``False``: work it out here)."""
         facts = list(facts)
-        self._locality = bodies.article_locality(article.text, self.lex)
+        self._locality = bodies.article_locality(article.text, self.lex) \
+            if locality is False else locality
         self._evidence = self._province_evidence(facts)
         self._persons = self._resolve_persons(article, facts) if self.resolver else {}
         g = graph_iri(article.id)

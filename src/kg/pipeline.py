@@ -7,8 +7,12 @@ the articles in order) and stays the only writer.
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import multiprocessing as mp
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -30,6 +34,7 @@ if TYPE_CHECKING:
 
 BATCH = 64
 WINDOW = 256  # articles read ahead of the writer at most
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -73,6 +78,17 @@ class Extracted(NamedTuple):
     facts: list[Fact]
     quads: list[ox.Quad]  # empty unless mapped (``rdf=True``)
     locality: str | None  # the province the article is about (kg.bodies.article_locality)
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: end when the writer ends, even by SIGKILL. A forked worker
+    shares the writer's store lock (flock), so an orphaned worker would keep the store
+    locked after a crash."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the writer died before the line above
+        os._exit(1)
 
 
 def _extract_map(article: Article, rdf: bool = True) -> Extracted | ReadError:
@@ -141,7 +157,7 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
             yield article
 
     ctx = mp.get_context("fork")
-    with ctx.Pool(jobs) as pool:
+    with ctx.Pool(jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         work = functools.partial(process_article, rdf=rdf)
         try:
             for done in pool.imap(work, fed(), chunksize=4):

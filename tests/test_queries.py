@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import Store, run_saved, saved_queries
-from kg.query import bind, saved_query
+from kg.query import bind, run, saved_query
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
@@ -277,3 +277,60 @@ def test_bind_reaches_sub_selects():
     db = ox.Store()
     db.add(ox.Quad(ox.NamedNode("urn:x"), ox.NamedNode("urn:k"), ox.Literal('le "van" an')))
     assert [s["p"].value for s in db.query(bound)] == ["urn:x"]
+
+
+# The plain forms of queries rewritten for speed (docs/benchmarks.md): same answers.
+PLAIN = {
+    "current-holders": """
+SELECT DISTINCT ?province ?body ?person ?title ?since ?last WHERE {
+  ?role skos:inScheme <https://w3id.org/vnkg/post/scheme> ; skos:prefLabel ?title .
+  FILTER(LANG(?title) = "vi" && LCASE(STR(?title)) = LCASE(STR(?post)))
+  ?m a org:Membership ; org:role ?role ; org:organization ?b ; org:member/foaf:name ?person .
+  ?b kg:province ?province .
+  { SELECT ?b (SAMPLE(?l) AS ?body) WHERE { ?b kg:province ?pr ; rdfs:label ?l } GROUP BY ?b }
+  { SELECT ?m (MIN(?d) AS ?since) (MAX(?d) AS ?last)
+    WHERE { GRAPH ?g { ?m kg:attestedOn ?d } } GROUP BY ?m }
+  GRAPH ?g1 { ?m kg:status kg:Current ; kg:attestedOn ?last }
+  FILTER NOT EXISTS { GRAPH ?g2 { ?m kg:status kg:Former ; kg:attestedOn ?last } }
+}""",
+    "career-timeline": """
+SELECT ?p ?person ?m ?post ?b ?body ?article ?date ?status ?event WHERE {
+  ?p a foaf:Person ; kg:searchKey ?key ; foaf:name ?person .
+  FILTER(CONTAINS(?key, ?name_folded))
+  ?m kg:holder ?p .
+  GRAPH ?g {
+    ?m kg:status ?s ; prov:wasDerivedFrom ?art .
+    BIND(REPLACE(STR(?s), "^.*#", "") AS ?status)
+    OPTIONAL {
+      { ?m kg:acquiredBy ?ev } UNION { ?m kg:endedBy ?ev }
+      ?ev a ?evt . FILTER(?evt IN (kg:Election, kg:Appointment, kg:Dismissal))
+      BIND(REPLACE(STR(?evt), "^.*#", "") AS ?event)
+    }
+  }
+  ?m kg:post ?seat . ?seat org:role ?role .
+  ?role skos:prefLabel ?post . FILTER(LANG(?post) = "vi")
+  OPTIONAL { ?seat org:postIn ?b . ?b skos:prefLabel ?body }
+  ?art dcterms:identifier ?article .
+  OPTIONAL { ?art dcterms:date ?date }
+}""",
+    "personnel-events": """
+SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
+  VALUES (?type ?event) {
+    (kg:Election "elected") (kg:Appointment "appointed") (kg:Dismissal "dismissed") }
+  ?e a ?type ; kg:membership ?m ; kg:person/foaf:name ?person ; prov:wasDerivedFrom ?article .
+  ?m kg:post ?seat . ?seat org:role/skos:prefLabel ?post . FILTER(LANG(?post) = "vi")
+  OPTIONAL { ?att kg:asserts ?m ; kg:relation ?event ; kg:evidence ?evidence ;
+                  prov:wasDerivedFrom ?article }
+  OPTIONAL { ?seat org:postIn ?b OPTIONAL { ?b rdfs:label ?body } }
+  OPTIONAL { ?e schema:startDate ?date }
+}""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLAIN))
+def test_rewritten_query_answers_like_its_plain_form(name, sample_store):
+    params = PARAMS.get(name, {})
+    with Store.open(sample_store) as store:
+        fast = run_saved(store, name, params).values()
+        plain = run(store, PLAIN[name], params).values()
+    assert fast and sorted(fast) == sorted(plain)

@@ -101,6 +101,15 @@ def test_former_chain(ex: Extractor) -> None:
     assert not rows(ex, body, "holds")
 
 
+def test_former_deputy_keeps_the_deputy_post(ex: Extractor) -> None:
+    """ "nguyên Phó Thủ tướng": a former deputy, not a former head (the trigger is
+    "nguyên" alone; "Phó ..." belongs to the post)."""
+    body = "Ông Trần Văn Lộc, nguyên Phó Thủ tướng Chính phủ, dự lễ."
+    assert {r[1] for r in rows(ex, body, "held")} == {"Phó Thủ tướng"}
+    body = "Bà Lê Thị Mai, nguyên Phó Chủ tịch nước, về thăm trường."
+    assert {r[1] for r in rows(ex, body, "held")} == {"Phó Chủ tịch nước"}
+
+
 def test_career_with_rồi(ex: Extractor) -> None:
     body = "Ông Lương Văn Đức từng làm Phó Giám đốc rồi Giám đốc Sở Công Thương tỉnh Cao Bằng."
     assert ("Lương Văn Đức", "Giám đốc", "Sở Công Thương tỉnh Cao Bằng") in rows(ex, body, "held")

@@ -74,7 +74,7 @@ def ingest_and_kill(corpus: Path, store: Path, at_percent: int) -> int:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "ingest", str(corpus), "--store", str(store),
-         "--progress"],
+         "--progress", "--batch", "64"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave)
     os.close(slave)
     seen, buf = 0, b""

@@ -172,9 +172,13 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
               help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--judgements", type=click.Path(dir_okay=False, exists=True),
               help="Curated same/not-same person table (default: data/person_judgements.tsv).")
+@click.option("--batch", type=click.IntRange(min=1), default=None,
+              help="Articles per write (default: kg.pipeline.BATCH, 256): bigger is faster; "
+                   "a crash loses at most one batch (re-run the same command to complete it).")
 @endpoint_options(write=True)
 def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
-           progress: bool | None, judgements: str | None, remote: dict | None) -> None:
+           progress: bool | None, judgements: str | None, batch: int | None,
+           remote: dict | None) -> None:
     """Read articles, extract facts and store them as RDF (one named graph per article).
 
     Re-ingesting an article replaces its graph, so running the same ingest twice
@@ -183,6 +187,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
     SPARQL 1.1 server (SPARQL Update, or the Graph Store Protocol with --graph-store).
     """
     from .articles import iter_files
+    from .pipeline import BATCH
     from .pipeline import ingest as run_ingest
 
     show = sys.stderr.isatty() if progress is None else progress
@@ -202,6 +207,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
     with open_any(store_path, remote, write=True, wait=wait) as store:
         try:
             report = run_ingest(paths, store, jobs=jobs, progress=tick,
+                                batch=batch or BATCH,
                                 judgements=Path(judgements) if judgements else None)
         except StoreError as exc:  # a remote server refused a write
             raise click.ClickException(str(exc)) from None

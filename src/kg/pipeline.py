@@ -32,7 +32,8 @@ from .store import Store
 if TYPE_CHECKING:
     from .remote import RemoteStore
 
-BATCH = 64
+BATCH = 256  # articles per write: fewer, bigger bulk writes (64 cost the writer ~25 % more
+# CPU on the corpus); a crash loses at most the batch in flight (docs/reliability.md)
 WINDOW = 256  # articles read ahead of the writer at most
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 

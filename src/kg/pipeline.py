@@ -1,8 +1,8 @@
 """The ingest path: read -> extract -> map -> store, with a report at the end.
 
-Extraction is a pure function of one article, so ``jobs > 1`` runs it in worker
-processes; this process maps facts to quads (with the person resolver, which must see
-the articles in order) and stays the only writer.
+Extraction is a pure function of one article, so ``jobs >= 1`` runs it in that many
+worker processes (``jobs=0``: here); this process maps facts to quads (with the person
+resolver, which must see the articles in order) and stays the only writer.
 """
 
 from __future__ import annotations
@@ -206,7 +206,8 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
             progress(article)
 
     # Extraction runs in the workers; mapping runs here, where the person resolver sees
-    # every article in order (and what the store already holds).
+    # every article in order (and what the store already holds). The Extractor is built
+    # here before the workers fork, so they inherit it instead of loading it again.
     lex = _worker()[0].lex
     mapper = Mapper(lex, resolver=load_resolver(
         store, lex, load_judgements(judgements) if judgements else None), once=True)

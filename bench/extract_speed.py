@@ -21,6 +21,7 @@ from docs_section import machine, write_section
 
 from kg.articles import Article, read_path
 from kg.extract import Extractor
+from kg.pipeline import tune_gc
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SLICES = 10
@@ -37,6 +38,7 @@ def main() -> None:
     chars = sum(len(a.text) for a in articles)
     slices = [articles[i::SLICES] for i in range(SLICES)]
     ex = Extractor()
+    tune_gc()  # as kg extract and kg ingest run it
     facts = sum(len(ex.extract(a)) for a in articles)  # warm the lexicon and the caches
     least = [float("inf")] * SLICES
     passes = []
@@ -60,7 +62,8 @@ def main() -> None:
     write_section("Extraction speed", f"""
 `python bench/extract_speed.py` — `Extractor.extract` over the {len(articles)} articles of
 `../shared/corpus/articles` ({chars / 1e6:.1f} M characters), CPU time of one process,
-reading excluded. The corpus is cut into {SLICES} interleaved slices, each extracted
+reading excluded, with the garbage collector set as `kg extract` sets it
+(`kg.pipeline.tune_gc`). The corpus is cut into {SLICES} interleaved slices, each extracted
 {args.repeat} times; the sum of each slice's fastest run is the CPU time on an undisturbed
 core (timeit's rule: slower runs are other processes' interference, not the code's cost).
 The best whole pass is given beside it; load average during the run: {load:.1f}.

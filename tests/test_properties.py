@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from kg.articles import Article, ArticleFormatError, ReadError, parse_article_text, read_jsonl
 from kg.encodings import EncodingError, clean_text, decode_bytes
 from kg.extract import RELATIONS, Extractor
+from kg.lexicon import TOKEN, tokenize
 from kg.rdf import Mapper
 from kg.text import fold, key, nfc, split_sentences, syllable_key
 
@@ -162,6 +163,18 @@ def test_keys_ignore_the_unicode_form(text):
     nfd = unicodedata.normalize("NFD", text)
     assert key(nfd) == key(text)
     assert fold(nfd) == fold(text)
+
+
+@given(vi_text, st.integers(min_value=0, max_value=10_000))
+@settings(max_examples=500, deadline=None)
+@example("  Ông  Nguyễn\tVăn\n\nA, (UBND) GD&ĐT ", 7)
+def test_tokenize_gives_the_token_pattern_s_tokens(text, offset):
+    """The space-splitting, cached tokenizer gives exactly what the token pattern finds,
+    with article offsets, whatever the white space and however often a text recurs."""
+    want = [(m.group(), m.start() + offset, m.end() + offset, syllable_key(m.group()),
+             m.group()[0].isupper(), m.group()[0].isalnum()) for m in TOKEN.finditer(text)]
+    assert [tuple(t) for t in tokenize(text, offset)] == want
+    assert [tuple(t) for t in tokenize(text, offset)] == want  # from the caches
 
 
 @given(st.text(alphabet=st.sampled_from(VI_LETTERS + COMBINING + "0123456789"), max_size=12))

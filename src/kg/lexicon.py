@@ -42,32 +42,69 @@ class Token(NamedTuple):
     word: bool = False  # a word (letters/digits), not punctuation
 
 
-# token text -> (its length, (key, cap, word))
-_TOKEN_INFO: dict[str, tuple[int, tuple[str, bool, bool]]] = {}
-# White space before each token: one ``findall`` gives texts and offsets without building
-# a match object per token.
+# token text -> (its length, key, cap, word)
+_TOKEN_INFO: dict[str, tuple[int, str, bool, bool]] = {}
+# text between two spaces that is not one word -> its tokens as (offset in the text,
+# token text, length, key, cap, word)
+_CHUNK_TOKENS: dict[str, tuple[tuple[int, str, int, str, bool, bool], ...]] = {}
+# White space before each token, for the text between two spaces that is not one word.
 _SPACED_TOKEN = re.compile(r"(\s*)(" + TOKEN.pattern + ")", re.UNICODE)
+_CACHE_LIMIT = 200_000
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
-    out = []
+    """Tokens of ``text``, offsets counted from ``offset``.
+
+    The text is cut at spaces first (no token holds a space): nine pieces in ten are
+    one word, looked up in a cache; the rest go through the token pattern once and
+    are cached too. The result is exactly what ``TOKEN.finditer`` would give.
+    """
+    out: list[Token] = []
     append = out.append
-    info = _TOKEN_INFO
+    info, chunks = _TOKEN_INFO, _CHUNK_TOKENS
     new = tuple.__new__
     pos = offset
-    for space, t in _SPACED_TOKEN.findall(text):
-        if space:
-            pos += 1 if space == " " else len(space)
-        inf = info.get(t)
-        if inf is None:
-            if len(info) > 200_000:
-                info.clear()
-            inf = info[t] = (len(t), (syllable_key(t), t[0].isupper(), t[0].isalnum()))
-        length, rest = inf
-        end = pos + length
-        append(new(Token, (t, pos, end) + rest))
-        pos = end
+    for chunk in text.split(" "):
+        inf = info.get(chunk)
+        if inf is not None:
+            length, k, cap, word = inf
+            append(new(Token, (chunk, pos, pos + length, k, cap, word)))
+            pos += length + 1
+            continue
+        if not chunk:
+            pos += 1
+            continue
+        parts = chunks.get(chunk)
+        if parts is None:
+            if chunk.isalnum():
+                if len(info) > _CACHE_LIMIT:
+                    info.clear()
+                length, k, cap, word = info[chunk] = (len(chunk), *_token_info(chunk))
+                append(new(Token, (chunk, pos, pos + length, k, cap, word)))
+                pos += length + 1
+                continue
+            if len(chunks) > _CACHE_LIMIT:
+                chunks.clear()
+            parts = chunks[chunk] = _chunk_tokens(chunk)
+        for at, t, length, k, cap, word in parts:
+            start = pos + at
+            append(new(Token, (t, start, start + length, k, cap, word)))
+        pos += len(chunk) + 1
     return out
+
+
+def _token_info(t: str) -> tuple[str, bool, bool]:
+    return syllable_key(t), t[0].isupper(), t[0].isalnum()
+
+
+def _chunk_tokens(chunk: str) -> tuple[tuple[int, str, int, str, bool, bool], ...]:
+    parts = []
+    at = 0
+    for space, t in _SPACED_TOKEN.findall(chunk):
+        at += len(space)
+        parts.append((at, t, len(t), *_token_info(t)))
+        at += len(t)
+    return tuple(parts)
 
 
 def token_keys(text: str) -> tuple[str, ...]:

@@ -6,6 +6,10 @@ The tagger knows no Vietnamese word itself: every phrase comes from the lexicon'
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
 from ..lexicon import BodyType, Lexicon, Post, Token
 from ..text import syllable_key
 
@@ -16,14 +20,14 @@ JOINERS = {"-", "–", "&"}
 
 
 class Item:
-    """A tagged stretch of tokens [i, j).
+    """A tagged stretch of tokens [i, j): a title, person, cue, trigger, body or place.
 
-    A plain class whose defaults live on the class: most items of a sentence are words
-    and punctuation, and building them must stay cheap (one item per token).
+    Defaults live on the class, so an item stores only what it sets. Words and
+    punctuation are :class:`Plain` tuples, read through the same attributes.
     """
 
     __slots__ = ("kind", "i", "j", "text", "__dict__")
-    kind: str  # TITLE, PERSON, CUE, TRIG, BODY, PLACE, PROPER, PUNCT, WORD
+    kind: str  # TITLE, PERSON, CUE, TRIG, BODY, PLACE, PROPER
     i: int
     j: int
     text: str
@@ -56,13 +60,22 @@ class Item:
         return f"Item({self.kind}, {self.i}, {self.j}, {self.text!r})"
 
 
-class _Plain(Item):
-    """A word or punctuation item: the bulk of a sentence, built without keyword checks."""
+class _Word(NamedTuple):
+    kind: str  # WORD or PUNCT
+    i: int
+    j: int
+    text: str
+
+
+class Plain(_Word):
+    """A word or punctuation item: the bulk of a sentence (one per plain token), so a
+    tuple built in C, read like an :class:`Item` that carries nothing else."""
 
     __slots__ = ()
-
-    def __init__(self, kind: str, i: int, j: int, text: str) -> None:
-        self.kind, self.i, self.j, self.text = kind, i, j, text
+    post: Post | None = None
+    post_text = body = place = place_full = relation = role = ""
+    body_type: BodyType | None = None
+    attrs: Mapping[str, object] = MappingProxyType({})
 
 
 class Tagger:
@@ -390,17 +403,17 @@ class Tagger:
         trig0, post0 = self._starts["triggers"], self._starts["posts"]
         cue0, body0 = self._starts["cues"], self._starts["body_types"]
         append = items.append
-        plain_item = _Plain
+        new, word_item = tuple.__new__, Plain
         while i < n:
             t = toks[i]
             if not t.word:
-                append(plain_item("PUNCT", i, i + 1, t.text))
+                append(new(word_item, ("PUNCT", i, i + 1, t.text)))
                 i += 1
                 continue
             k = t.key
             if not t.cap:
                 if k not in plain:
-                    append(plain_item("WORD", i, i + 1, t.text))
+                    append(new(word_item, ("WORD", i, i + 1, t.text)))
                     i += 1
                     continue
             elif k not in opens:  # a capitalised word that opens no phrase: a name
@@ -455,7 +468,7 @@ class Tagger:
             if t.cap:
                 i = self._name_run(toks, i, items)
                 continue
-            append(plain_item("WORD", i, i + 1, t.text))
+            append(new(word_item, ("WORD", i, i + 1, t.text)))
             i += 1
         return items
 

@@ -5,6 +5,7 @@ sentence and every sentence inside its article."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from functools import cache
 
@@ -16,7 +17,7 @@ from kg.encodings import EncodingError, clean_text, decode_bytes
 from kg.extract import RELATIONS, Extractor
 from kg.lexicon import TOKEN, tokenize
 from kg.rdf import Mapper
-from kg.text import fold, key, nfc, split_sentences, syllable_key
+from kg.text import _SENTENCE_END, fold, key, nfc, split_sentences, syllable_key
 
 from .conftest import SAMPLES
 
@@ -175,6 +176,15 @@ def test_tokenize_gives_the_token_pattern_s_tokens(text, offset):
              m.group()[0].isupper(), m.group()[0].isalnum()) for m in TOKEN.finditer(text)]
     assert [tuple(t) for t in tokenize(text, offset)] == want
     assert [tuple(t) for t in tokenize(text, offset)] == want  # from the caches
+
+
+@given(st.text(alphabet=st.sampled_from("ab .!?…\n\t\"”’)]"), max_size=60) | vi_text)
+@settings(max_examples=500, deadline=None)
+def test_sentence_end_pattern_is_its_plain_spelling(text):
+    """The sentence-end pattern, written for speed, finds what its plain spelling finds."""
+    plain = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s)|\n+")
+    assert [m.span() for m in _SENTENCE_END.finditer(text)] == \
+        [m.span() for m in plain.finditer(text)]
 
 
 @given(st.text(alphabet=st.sampled_from(VI_LETTERS + COMBINING + "0123456789"), max_size=12))

@@ -168,6 +168,13 @@ class PhraseMatcher(Generic[T]):
                 out.append((j - i, node[_END]))
         return out
 
+    def opens(self, tokens: list[Token], lo: int = 0, hi: int | None = None) -> list[int]:
+        """Indexes in [lo, hi) of the tokens that open some phrase: where ``match`` can
+        find one (a pass over a sentence then calls it only there)."""
+        root = self._root
+        hi = len(tokens) if hi is None else min(hi, len(tokens))
+        return [t for t in range(max(0, lo), hi) if tokens[t].key in root]
+
     def first_keys(self) -> frozenset[str]:
         """Keys of the tokens that open some phrase."""
         return frozenset(self._root)
@@ -295,7 +302,7 @@ class Lexicon:
         """Whether tokens [lo, hi) hold a hedge ("đề nghị", "trình") that is not part of a
         compound ("chương trình")."""
         compounds = self.connectors.get("not-hedge", frozenset())
-        for t in range(max(0, lo), min(hi, len(toks))):
+        for t in self.hedges.opens(toks, lo, hi):
             if not self.hedges.match(toks, t):
                 continue
             before = f"{toks[t - 1].key} {toks[t].key}" if t else ""

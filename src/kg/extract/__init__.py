@@ -9,13 +9,15 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import compress, count
+from operator import attrgetter
 
 from ..articles import Article
 from ..lexicon import Lexicon, Token, load_lexicon, tokenize
 from ..text import key, split_sentences, syllable_key
 from .events import EventFinder
 from .facts import EXPORT_FIELDS, EXTRACTOR_VERSION, MEMBERSHIP_RELATIONS, RELATIONS, Fact
-from .mentions import Item, Tagger
+from .mentions import ITEM_KINDS, Item, Tagger
 from .relations import RelationFinder
 
 __all__ = ["EXPORT_FIELDS", "EXTRACTOR_VERSION", "RELATIONS", "Extractor", "Fact", "extract"]
@@ -28,6 +30,14 @@ class ArticleNames:
 
     full: dict[str, str] = field(default_factory=dict)  # key -> name as first written
     places: set[str] = field(default_factory=set)
+    refs: dict[str, str | None] = field(default_factory=dict)  # short ref -> full name
+
+    def short_ref(self, k: str) -> str | None:
+        """The one full name that ends with the words ``k`` (memoised: ``full`` is
+        complete by the time persons are read)."""
+        if k not in self.refs:
+            self.refs[k] = Extractor._short_ref(k, self.full)
+        return self.refs[k]
 
 
 @dataclass
@@ -40,6 +50,8 @@ class Sentence:
     kinds: frozenset[str] = frozenset()  # the kinds of item the sentence holds
     persons: tuple[int, ...] = ()  # indexes of its PERSON items (the passes over names)
     tagged: tuple[int, ...] = ()  # indexes of its items other than plain words and punctuation
+    # indexes of PERSON items in a photo credit or byline, or after a street or product word
+    not_persons: set[int] = field(default_factory=set)
 
 
 class Extractor:
@@ -61,7 +73,7 @@ class Extractor:
         # Tokenize once: no token crosses a sentence boundary (sentences end before white
         # space), so each sentence's tokens are a slice of the article's.
         all_toks = tokenize(text)
-        starts = [t.start for t in all_toks]
+        starts = list(map(_START, all_toks))
         lo = 0
         for si, (a, b) in enumerate(spans):
             lo = bisect_left(starts, a, lo)
@@ -69,8 +81,8 @@ class Extractor:
             if hi > lo:
                 toks = all_toks[lo:hi]
                 items = self.tagger.tag(toks)
-                kinds = [it.kind for it in items]
-                tagged = tuple(k for k, kind in enumerate(kinds) if kind not in _PLAIN_KINDS)
+                kinds = list(map(_KIND, items))
+                tagged = tuple(compress(count(), map(_IS_TAGGED.__getitem__, kinds)))
                 sentences.append(Sentence(
                     si, a, b, toks, items, frozenset(kinds),
                     tuple(k for k in tagged if kinds[k] == "PERSON"), tagged))
@@ -87,14 +99,14 @@ class Extractor:
             base = {"article": article.id, "date": article.date or "",
                     "sentence": text[sent.start:sent.end], "sentence_index": sent.index}
             if has_person:
-                self._validate_persons(items, toks, names, sent.persons,
+                self._validate_persons(items, toks, names, sent,
                                        last=sent.index == len(spans) - 1)
                 for it in (items[k] for k in sent.persons):
                     if it.attrs.get("person"):
                         facts.append(Fact(relation="mentions", person=str(it.attrs["person"]),
                                           start=toks[it.i].start, end=toks[it.j - 1].end,
                                           confidence=0.9, **base))
-            claims = self.relations.find(items, toks, focus, kinds) \
+            claims = self.relations.find(items, toks, focus, kinds, sent.tagged) \
                 if "TITLE" in kinds or "TRIG" in kinds else ()
             for c in claims:
                 person = str(c.person.attrs["person"])
@@ -131,8 +143,10 @@ class Extractor:
                 k = key(it.text)
                 if self._landmark_before(toks, it.i):
                     names.places.add(k)
+                    sent.not_persons.add(idx)
                     continue
                 if self._is_credit(items, idx):
+                    sent.not_persons.add(idx)
                     continue
                 n = it.j - it.i
                 prev = items[idx - 1] if idx else None
@@ -178,15 +192,15 @@ class Extractor:
         return False
 
     def _validate_persons(self, items: list[Item], toks: list[Token], names: ArticleNames,
-                          persons: tuple[int, ...], last: bool) -> None:
+                          sent: Sentence, last: bool) -> None:
         """Decide which capitalised runs are people, and attach short references
         ("ông Tiến", "bà Kim Ngân") to the full name the article writes."""
-        only_names = last and all(it.kind in {"PERSON", "PUNCT", "PROPER"} for it in items)
-        for idx in persons:
+        if last and all(it.kind in {"PERSON", "PUNCT", "PROPER"} for it in items):
+            return  # a byline
+        for idx in sent.persons:
             it = items[idx]
-            if (last and only_names) or self._is_credit(items, idx) \
-                    or self._landmark_before(toks, it.i):
-                continue  # a byline, a photo credit, a street or a product
+            if idx in sent.not_persons:
+                continue  # a photo credit, a street or a product
             person = self._person_name(items, idx, toks, names)
             if person:
                 it.attrs["person"] = person
@@ -205,7 +219,7 @@ class Extractor:
             return None
         if k in names.full:
             return names.full[k]
-        ref = self._short_ref(k, names.full)
+        ref = names.short_ref(k)
         if ref and (n >= 2 or honorific):
             return ref
         if n == 1:
@@ -239,7 +253,9 @@ class Extractor:
 
 
 _NAMED_KINDS = frozenset({"PERSON", "PLACE", "BODY", "TITLE"})  # items naming a person or place
-_PLAIN_KINDS = frozenset({"WORD", "PUNCT"})
+# whether an item of each kind is tagged (not a plain word or punctuation)
+_IS_TAGGED = {kind: kind not in {"WORD", "PUNCT"} for kind in ITEM_KINDS}
+_START, _KIND = attrgetter("start"), attrgetter("kind")
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

@@ -7,6 +7,8 @@ from ``data/documents.tsv`` and ``ontology/awards.ttl``; trigger verbs from
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..lexicon import Lexicon, Token
 from ..text import key, syllable_key
 from .mentions import Item, Tagger, _span
@@ -21,6 +23,7 @@ ABOUT = {syllable_key("về")}  # "Nghị quyết về ...": a document named by
 PERSONNEL = {"elected", "appointed", "dismissed", "discipline"}
 SKIP_BEFORE_DOC = {"các", "số", "đã", "chính thức", "mới", "chính", "thức"}
 MAX_SUBJECT_GAP = 6
+_KEY = attrgetter("key")
 CODE_JOINERS = {"/", "-", "–", "."}
 # lower-case words that stay inside a congress or document name ("lần thứ XIV", "khóa XV")
 INSIDE_NAMES = {
@@ -37,8 +40,7 @@ class EventFinder:
 
     def may_find(self, toks: list[Token]) -> bool:
         """Whether a sentence without triggers may still hold an event (a document word)."""
-        first = self._doc_starts
-        return any(t.key in first for t in toks)
+        return not self._doc_starts.isdisjoint(map(_KEY, toks))
 
     def find(self, items: list[Item], toks: list[Token], text: str,
              kinds: frozenset[str] | None = None) -> list[dict]:
@@ -79,10 +81,8 @@ class EventFinder:
         out = []
         n = len(toks)
         docs = self.lex.documents
-        first = self._doc_starts
-        for i, t in enumerate(toks):
-            if t.key not in first:
-                continue
+        for i in docs.opens(toks):
+            t = toks[i]
             doc = docs.match(toks, i)
             if not doc or doc[1] not in {"document", "act"}:
                 continue
@@ -210,7 +210,7 @@ class EventFinder:
             return []  # proposed, not conferred
         out = []
         n = len(toks)
-        for i, _t in enumerate(toks):
+        for i in self.lex.awards.opens(toks):
             m = self.lex.awards.match(toks, i)
             if not m or not toks[i].cap:
                 continue

@@ -17,6 +17,7 @@ MAX_BODY_TOKENS = 24
 MAX_NAME_TOKENS = 6
 MAX_RUN_TOKENS = 9  # a name run may open with an organisation's name
 JOINERS = {"-", "–", "&"}
+ITEM_KINDS = ("TITLE", "PERSON", "CUE", "TRIG", "BODY", "PLACE", "PROPER", "WORD", "PUNCT")
 
 
 class Item:
@@ -90,6 +91,7 @@ class Tagger:
         self._starts = {name: getattr(lex, name).first_keys()
                         for name in ("triggers", "posts", "cues", "body_types")}
         self._place_starts = lex.localities.first_keys() | lex.place_words.first_keys()
+        self._cue_starts = self._starts["cues"]
         self._lower_opens = frozenset().union(
             *(self._starts[name] for name in ("triggers", "posts", "cues")))
 
@@ -117,6 +119,8 @@ class Tagger:
     def cue_at(self, toks: list[Token], k: int) -> tuple[int, str] | None:
         """A person cue at token k. A capitalised honorific right after a word is part of
         a name, not a cue ("Lê Vĩnh Tân", "Vũ Thị Lan Anh")."""
+        if toks[k].key not in self._cue_starts:
+            return None
         m = self.lex.cues.match(toks, k)
         if m and m[1] == "honorific" and toks[k].cap and k and toks[k - 1].word:
             return None
@@ -477,6 +481,7 @@ class Tagger:
         an organisation written before the name ("Phó Chủ tịch HLG Việt Nam Lê Thị Kim
         Thanh": the run's head becomes the title's body). Returns where the run ends."""
         lex = self.lex
+        post0, body0 = self._starts["posts"], self._starts["body_types"]
         n = len(toks)
         k = i + 1
         while k < n and k - i < MAX_RUN_TOKENS:
@@ -485,9 +490,11 @@ class Tagger:
                     and toks[k + 1].start == tk.end and toks[k + 1].cap:
                 k += 2  # "Diaz-Canel"
                 continue
-            if not (tk.cap and tk.word) or lex.posts.match(toks, k) or self.cue_at(toks, k):
+            key = tk.key
+            if not (tk.cap and tk.word) or (key in post0 and lex.posts.match(toks, k)) \
+                    or self.cue_at(toks, k):
                 break
-            bt = lex.body_types.match(toks, k)
+            bt = lex.body_types.match(toks, k) if key in body0 else None
             if bt and (bt[0] > 1 or k - i >= 4):
                 break  # a body's name, not "Trường" in "Nguyễn Hồng Trường"
             k += 1

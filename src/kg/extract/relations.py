@@ -7,6 +7,8 @@ cues, connectors) come from the lexicon (``data/triggers.tsv``, ``data/connector
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,8 +55,11 @@ class RelationFinder:
 
     # --- chains --------------------------------------------------------------------------
 
-    def chains(self, items: list[Item]) -> list[list[int]]:
-        """Indexes of TITLE items grouped into chains joined by commas, "kiêm", "rồi"."""
+    def chains(self, items: list[Item], tagged: Sequence[int] | None = None) -> list[list[int]]:
+        """Indexes of TITLE items grouped into chains joined by commas, "kiêm", "rồi".
+        ``tagged``: the indexes of the items other than words and punctuation."""
+        titles = [k for k in (range(len(items)) if tagged is None else tagged)
+                  if items[k].kind == "TITLE"]
         out: list[list[int]] = []
         cur: list[int] = []
         gap: list[Item] = []
@@ -62,6 +67,12 @@ class RelationFinder:
         while idx < last:
             idx += 1
             it = items[idx]
+            if not cur and it.kind != "TITLE":  # outside a chain: on to the next title
+                t = bisect_right(titles, idx)
+                if t == len(titles):
+                    break
+                idx = titles[t] - 1
+                continue
             if cur and not gap and it.kind in {"PUNCT", "WORD"}:
                 end = self._term_end(items, idx)
                 if end is not None:  # "(8/2011)", "nhiệm kỳ 2010-2015" after a title
@@ -128,20 +139,24 @@ class RelationFinder:
         return any(c == keys or c.startswith(keys + " ") for c in self.con.get("chain", ()))
 
     def find(self, items: list[Item], toks: list[Token], focus: str | None = None,
-             kinds: frozenset[str] | None = None) -> list[Claim]:
+             kinds: frozenset[str] | None = None,
+             tagged: Sequence[int] | None = None) -> list[Claim]:
         """Claims of one sentence. ``focus`` is the person the article last named, for a
         clause whose subject is a bare pronoun ("ông được bầu làm ..."). ``kinds``: the
-        kinds of item the sentence holds, when the caller knows them (passes over the
-        items that cannot find anything are skipped)."""
+        kinds of item the sentence holds, and ``tagged``: the indexes of its items other
+        than words and punctuation, when the caller knows them (passes over the items
+        that cannot find anything are skipped)."""
         if kinds is None:
             kinds = frozenset(it.kind for it in items)
+        if tagged is None:
+            tagged = range(len(items))
         claims: list[Claim] = []
         has_trig = "TRIG" in kinds
-        if has_trig and "BODY" in kinds and self._membership_bodies(items):
+        if has_trig and "BODY" in kinds and self._membership_bodies(items, tagged):
             kinds = kinds | {"TITLE"}
-        chains = self.chains(items) if "TITLE" in kinds else []
+        chains = self.chains(items, tagged) if "TITLE" in kinds else []
         former = self._marked(items, chains, "title-prefix")
-        blocked = self._blocked(items) if has_trig else set()
+        blocked = self._blocked(items, tagged) if has_trig else set()
         for chain in chains:
             self._share_place(items, chain)
             self._share_member_body(items, chain)
@@ -163,7 +178,7 @@ class RelationFinder:
             if rel in {"holds", "appointed", "elected"}:
                 claims += self._predecessor_claims(items, chain, kept)
         if has_trig:
-            claims += self._chairs(items)
+            claims += self._chairs(items, tagged)
         return claims
 
     def _predecessor_claims(self, items: list[Item], chain: list[int],
@@ -186,14 +201,16 @@ class RelationFinder:
                     and member.post.membership and member.body:
                 first.body = member.body
 
-    def _membership_bodies(self, items: list[Item]) -> bool:
+    def _membership_bodies(self, items: list[Item], tagged: Sequence[int]) -> bool:
         """ "được bầu vào Ban Chấp hành Trung ương": election into a body is membership,
         post "Ủy viên" of that body (the BODY item becomes a TITLE). Whether any did."""
         member = self._member_post
         if member is None:
             return False
         made = False
-        for idx in range(1, len(items)):
+        for idx in tagged:
+            if idx < 1:
+                continue
             it, prev = items[idx], items[idx - 1]
             if it.kind == "BODY" and prev.kind == "TRIG" and prev.role == "before-title" \
                     and prev.relation in MEMBERSHIP and self._is("into", prev.text.split()[-1]):
@@ -264,11 +281,11 @@ class RelationFinder:
         return bool(title.body) or post.no_body or title.post_text[:1].isupper()
 
     @staticmethod
-    def _blocked(items: list[Item]) -> set[int]:
+    def _blocked(items: list[Item], tagged: Sequence[int]) -> set[int]:
         """The title right after "thừa ủy quyền", "thay mặt": not the speaker's post."""
         return {
-            idx for idx in range(1, len(items))
-            if items[idx].kind == "TITLE" and items[idx - 1].kind == "TRIG"
+            idx for idx in tagged
+            if idx >= 1 and items[idx].kind == "TITLE" and items[idx - 1].kind == "TRIG"
             and items[idx - 1].role == "title-block"
         }
 
@@ -566,9 +583,10 @@ class RelationFinder:
 
     # --- chairs --------------------------------------------------------------------------
 
-    def _chairs(self, items: list[Item]) -> list[Claim]:
+    def _chairs(self, items: list[Item], tagged: Sequence[int]) -> list[Claim]:
         out = []
-        for k, it in enumerate(items):
+        for k in tagged:
+            it = items[k]
             if it.kind != "TRIG" or it.relation != "chairs":
                 continue
             person = None

@@ -6,7 +6,6 @@ tokenize -> tag mentions -> validate persons -> relation patterns -> event patte
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import compress, count
@@ -70,23 +69,16 @@ class Extractor:
         text = article.text
         spans = split_sentences(text, self._no_break)
         sentences = []
-        # Tokenize once: no token crosses a sentence boundary (sentences end before white
-        # space), so each sentence's tokens are a slice of the article's.
-        all_toks = tokenize(text)
-        starts = list(map(_START, all_toks))
-        lo = 0
         for si, (a, b) in enumerate(spans):
-            lo = bisect_left(starts, a, lo)
-            hi = bisect_left(starts, b, lo)
-            if hi > lo:
-                toks = all_toks[lo:hi]
+            # no token crosses a sentence boundary (sentences end before white space)
+            toks = tokenize(text[a:b], a)
+            if toks:
                 items = self.tagger.tag(toks)
                 kinds = list(map(_KIND, items))
                 tagged = tuple(compress(count(), map(_IS_TAGGED.__getitem__, kinds)))
                 sentences.append(Sentence(
                     si, a, b, toks, items, frozenset(kinds),
                     tuple(k for k in tagged if kinds[k] == "PERSON"), tagged))
-            lo = hi
         names = self._article_names(sentences)
         facts: list[Fact] = []
         focus: str | None = None  # the person last named, for "ông được bầu ..."
@@ -255,7 +247,7 @@ class Extractor:
 _NAMED_KINDS = frozenset({"PERSON", "PLACE", "BODY", "TITLE"})  # items naming a person or place
 # whether an item of each kind is tagged (not a plain word or punctuation)
 _IS_TAGGED = {kind: kind not in {"WORD", "PUNCT"} for kind in ITEM_KINDS}
-_START, _KIND = attrgetter("start"), attrgetter("kind")
+_KIND = attrgetter("kind")
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

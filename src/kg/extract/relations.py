@@ -19,6 +19,7 @@ MEMBERSHIP = {"elected", "appointed", "dismissed"}
 DATE_PUNCT = {"/", "-", "–", ".", ","}
 # words between an adverb-like position and a subject ("ông X đã được ...")
 MAX_PRONOUN_GAP = 8
+_PLAIN = frozenset({"WORD", "PUNCT"})
 CHAIR_SKIP = {"do", "đã", "cùng", "sẽ", "trực", "tiếp", "vừa"}
 
 
@@ -320,11 +321,13 @@ class RelationFinder:
     def _connector_before(self, items: list[Item], k: int, role: str) -> int | None:
         """If items ending at index k spell a connector of ``role``, the index of the item
         before it (longest connector first)."""
-        for size in (3, 2, 1):
+        run = 0  # words and punctuation ending at k, up to three
+        while run < 3 and k - run >= 0 and items[k - run].kind in _PLAIN:
+            run += 1
+        for size in range(run, 0, -1):
             lo = k - size + 1
-            if lo < 0 or any(items[m].kind not in {"WORD", "PUNCT"} for m in range(lo, k + 1)):
-                continue
-            if self._is(role, " ".join(items[m].text for m in range(lo, k + 1))):
+            text = items[k].text if size == 1 else " ".join(items[m].text for m in range(lo, k + 1))
+            if self._is(role, text):
                 return lo - 1
         return None
 

@@ -187,6 +187,21 @@ def test_sentence_end_pattern_is_its_plain_spelling(text):
         [m.span() for m in plain.finditer(text)]
 
 
+@given(st.data())
+@settings(max_examples=300, deadline=None)
+def test_province_pattern_is_its_plain_spelling(data):
+    """The province pattern, written for speed, finds what the plain alternation finds."""
+    from kg.bodies import _province_pattern
+    from kg.lexicon import load_lexicon
+
+    pattern, names = _province_pattern(load_lexicon())
+    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    plain = re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+    bits = st.sampled_from(sorted(names)) | st.sampled_from([" ", "-", "x", "_", "(", "A", "\n"])
+    text = "".join(data.draw(st.lists(bits, max_size=12)))
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
 @given(st.text(alphabet=st.sampled_from(VI_LETTERS + COMBINING + "0123456789"), max_size=12))
 @settings(max_examples=500, deadline=None)
 def test_syllable_key_is_idempotent(syllable):

@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal, NamedTuple, overload
 
 from .encodings import EncodingError, clean_text, decode_bytes
 from .text import nfc
@@ -307,8 +308,24 @@ def iter_files(directory: Path) -> Iterator[Path]:
     yield from _walk(Path(directory))
 
 
-def read_path(path: str | Path) -> Iterator[Article | ReadError]:
-    """Articles from a file, a directory (recursive), a ``.jsonl`` file or ``-`` (stdin)."""
+class ArticleFile(NamedTuple):
+    """A one-article file not read yet: ``read_paths(..., defer=True)`` hands these out so
+    that a worker process reads the file where it extracts it, not the writer."""
+
+    path: Path
+
+    def read(self) -> Article | ReadError:
+        return next(_read_one_file(self.path))
+
+
+@overload
+def read_path(path: str | Path, defer: Literal[False] = ...) -> Iterator[Article | ReadError]: ...
+@overload
+def read_path(path: str | Path, defer: bool) -> Iterator[Article | ReadError | ArticleFile]: ...
+def read_path(path: str | Path, defer: bool = False
+              ) -> Iterator[Article | ReadError | ArticleFile]:
+    """Articles from a file, a directory (recursive), a ``.jsonl`` file or ``-`` (stdin).
+    With ``defer``, a one-article file comes as an :class:`ArticleFile` to read later."""
     if str(path) == "-":
         yield from _read_stdin()
         return
@@ -323,12 +340,15 @@ def read_path(path: str | Path) -> Iterator[Article | ReadError]:
         for f in _walk(p, errors):
             yield from errors
             errors.clear()
-            yield from (_read_jsonl_file(f) if f.suffix == ".jsonl" else _read_one_file(f))
+            if f.suffix == ".jsonl":
+                yield from _read_jsonl_file(f)
+            else:
+                yield from (ArticleFile(f),) if defer else _read_one_file(f)
         yield from errors
     elif p.suffix == ".jsonl":
         yield from _read_jsonl_file(p)
     else:
-        yield from _read_one_file(p)
+        yield from (ArticleFile(p),) if defer else _read_one_file(p)
 
 
 def _read_stdin() -> Iterator[Article | ReadError]:
@@ -347,6 +367,13 @@ def _read_stdin() -> Iterator[Article | ReadError]:
         yield ReadError("<stdin>", str(exc), exc.line)
 
 
-def read_paths(paths: Iterable[str | Path]) -> Iterator[Article | ReadError]:
+@overload
+def read_paths(paths: Iterable[str | Path], defer: Literal[False] = ...
+               ) -> Iterator[Article | ReadError]: ...
+@overload
+def read_paths(paths: Iterable[str | Path], defer: bool
+               ) -> Iterator[Article | ReadError | ArticleFile]: ...
+def read_paths(paths: Iterable[str | Path], defer: bool = False
+               ) -> Iterator[Article | ReadError | ArticleFile]:
     for p in paths:
-        yield from read_path(p)
+        yield from read_path(p, defer)

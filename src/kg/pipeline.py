@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import pyoxigraph as ox
 
 from . import bodies
-from .articles import Article, ReadError, read_paths
+from .articles import Article, ArticleFile, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
 from .resolve import load_judgements, load_resolver
@@ -109,10 +109,14 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _extract_map(article: Article, rdf: bool = True) -> Extracted | ReadError:
+def _extract_map(article: Article | ArticleFile, rdf: bool = True) -> Extracted | ReadError:
     """Extract (and with ``rdf``, map) one article; a bug on one article becomes an
-    error line, not a stopped batch. The article's locality is worked out here too, so
-    that the writer, which maps, has less to do."""
+    error line, not a stopped batch. The file is read here and the article's locality
+    worked out here too, so that the writer, which maps, has less to do."""
+    if isinstance(article, ArticleFile):
+        article = article.read()
+        if isinstance(article, ReadError):
+            return article
     ex, mapper = _worker()
     try:
         facts = ex.extract(article)
@@ -124,17 +128,17 @@ def _extract_map(article: Article, rdf: bool = True) -> Extracted | ReadError:
                          f"extraction failed ({type(exc).__name__}: {exc}); please report it")
 
 
-def process_article(article: Article, rdf: bool = True
+def process_article(article: Article | ArticleFile, rdf: bool = True
                     ) -> tuple[Article, list[Fact], bytes, str | None] | ReadError:
     """Worker-side step; the quads travel as N-Quads bytes between processes."""
     done = _extract_map(article, rdf)
     if isinstance(done, ReadError):
         return done
     data = ox.serialize(done.quads, format=ox.RdfFormat.N_QUADS) if done.quads else b""
-    return article, done.facts, data, done.locality
+    return done.article, done.facts, data, done.locality
 
 
-def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
+def extracted(items: Iterable[Article | ReadError | ArticleFile], jobs: int = 1,
               errors: list[ReadError] | None = None, rdf: bool = True
               ) -> Iterator[Extracted]:
     """Articles through extraction (and with ``rdf``, mapping), in input order; read and
@@ -143,11 +147,12 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
     ``jobs`` extraction processes run beside this one, which is free to map and write
     meanwhile (so ``jobs=1`` already uses two cores); ``jobs=0`` extracts here, in
     this process. At most ``WINDOW`` articles are in flight: input is read as the
-    results are taken, never all at once.
+    results are taken, never all at once. Files handed over as
+    :class:`~kg.articles.ArticleFile` are read by the extraction processes.
     """
     errors = errors if errors is not None else []
 
-    def articles() -> Iterator[Article]:
+    def articles() -> Iterator[Article | ArticleFile]:
         for it in items:
             if isinstance(it, ReadError):
                 errors.append(it)
@@ -165,7 +170,7 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
     # Pool.imap reads its whole input ahead in a thread; a semaphore holds it back.
     slots, stop = threading.Semaphore(WINDOW), threading.Event()
 
-    def fed() -> Iterator[Article]:
+    def fed() -> Iterator[Article | ArticleFile]:
         for article in articles():
             while not slots.acquire(timeout=0.1):
                 if stop.is_set():
@@ -193,7 +198,7 @@ def extracted(items: Iterable[Article | ReadError], jobs: int = 1,
 def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
                errors: list[ReadError] | None = None) -> Iterator[Fact]:
     """Facts of every article under ``paths`` (no store involved)."""
-    for done in extracted(read_paths(paths), jobs, errors, rdf=False):
+    for done in extracted(read_paths(paths, defer=True), jobs, errors, rdf=False):
         yield from done.facts
 
 
@@ -229,7 +234,8 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     mapper = Mapper(lex, resolver=load_resolver(
         store, lex, load_judgements(judgements) if judgements else None), once=True)
     pending: list[tuple[str, list[ox.Quad]]] = []
-    for article, facts, _, locality in extracted(read_paths(paths), jobs, report.errors,
+    for article, facts, _, locality in extracted(read_paths(paths, defer=True), jobs,
+                                                 report.errors,
                                                  rdf=False):
         try:
             quads = mapper.quads(article, facts, locality)

@@ -47,6 +47,7 @@ NATIONAL_TYPES = frozenset(BASE + "body-type/" + t for t in (
 DEPARTMENT_TYPES = frozenset({BASE + "body-type/so"})
 LIST_WORDS = frozenset(syllable_key(w) for w in ("và", "với", "cùng", ",", ";", "&"))
 PLACE_WORDS = {token_keys(p): p for p in ("tỉnh", "thành phố", "TP.", "TP")}
+_PLACE_FIRST = frozenset(keys[0] for keys in PLACE_WORDS)
 
 
 def parent_body(label: str, lex: Lexicon) -> str | None:
@@ -82,6 +83,8 @@ def parent_body(label: str, lex: Lexicon) -> str | None:
 def _place(toks) -> tuple[int, int] | None:
     """(index, length) of the place word ("tỉnh", "thành phố", "TP") before a name."""
     for i in range(len(toks)):
+        if toks[i].key not in _PLACE_FIRST:
+            continue
         for keys in PLACE_WORDS:
             n = len(keys)
             if tuple(t.key for t in toks[i:i + n]) == keys and i + n < len(toks) \

@@ -334,3 +334,63 @@ def test_rewritten_query_answers_like_its_plain_form(name, sample_store):
         fast = run_saved(store, name, params).values()
         plain = run(store, PLAIN[name], params).values()
     assert fast and sorted(fast) == sorted(plain)
+
+
+# The name lookup by search tokens (kg:searchToken) against CONTAINS over every key.
+_TOKEN_LOOKUP = re.compile(
+    r"\{ SELECT DISTINCT \?(\w+) WHERE \{\n\s*# by the search tokens.*?"
+    r"FILTER\(CONTAINS\(\?key, \?name_folded\)\) \} LIMIT 1000000 \}", re.DOTALL)
+
+
+def _scan_form(text: str) -> str:
+    """The query with its token lookup replaced by CONTAINS over every kg:searchKey."""
+    out, n = _TOKEN_LOOKUP.subn(
+        lambda m: f"{{ SELECT DISTINCT ?{m.group(1)} WHERE {{ ?{m.group(1)} kg:searchKey ?key . "
+                  "FILTER(CONTAINS(?key, ?name_folded)) } }", text)
+    assert n == 1
+    return out
+
+
+def _cells(rows: list[list[str]]) -> list[tuple[str, ...]]:
+    # GROUP_CONCAT lists come in the order the plan met them: compare them as sets
+    return sorted(tuple(", ".join(sorted(c.split(", "))) for c in r) for r in rows)
+
+
+TOKEN_QUERIES = sorted(n for n, q in saved_queries().items() if "kg:searchToken" in q.text)
+NAMES = ["phan quoc viet", "Phan Quốc Việt", "quoc", "uoc vi", "an quoc viet", "phan q",
+         "ubnd tinh hoa bac", "tinh uy", "hoa", "ệt", "v", "", "  ", "xyzzy", 'Lê "Văn" A',
+         "tran minh khoa", "so y te"]
+
+
+@pytest.mark.parametrize("name", TOKEN_QUERIES)
+def test_token_lookup_answers_like_contains_over_every_key(name, sample_store):
+    assert len(TOKEN_QUERIES) >= 7
+    q = saved_query(name)
+    scan = _scan_form(q.text)
+    with Store.open(sample_store) as store:
+        for value in NAMES:
+            fast = run(store, q.text, {"name": value}).values()
+            plain = run(store, scan, {"name": value}).values()
+            assert _cells(fast) == _cells(plain), (name, value)
+
+
+def test_token_lookup_is_exact_on_word_boundaries():
+    """A name's first word may end a key's word, its last word start one, a one-word name
+    sit inside one: the tokens find exactly the keys CONTAINS finds."""
+    from kg.rdf import search_triples
+    from kg.text import fold
+
+    keys = ["pham duc tien", "tien", "le van tien", "ban chap hanh dang uy", "dang uyen",
+            "hai dang uy ban", "nguyen  van a", "", "a.b (c)", "x y z"]
+    db = ox.Store()
+    for i, k in enumerate(keys):
+        for s, p, o in search_triples(ox.NamedNode(f"urn:e{i}"), [k]):
+            db.add(ox.Quad(s, p, o))
+    m = _TOKEN_LOOKUP.search(saved_query("person-career").text)
+    lookup = f"PREFIX kg: <https://w3id.org/vnkg/ontology#>\nSELECT ?p WHERE {{\n{m.group(0)}\n}}"
+    for name in ["tien", "ti", "ien", "duc ti", "ham duc", "dang uy", "g uy", "dang uye", "uy",
+                 "van a", "nguyen  van", "", " ", "a.b (c", "b (c)", "y", "x y z", "y z", "zz"]:
+        text = bind(lookup, {"name": name})
+        got = sorted(s["p"].value for s in db.query(text))
+        want = sorted(f"urn:e{i}" for i, k in enumerate(keys) if fold(name) in k)
+        assert got == want, name

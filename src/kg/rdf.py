@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -41,6 +42,7 @@ from .text import fold, key, slug
 BASE = "https://w3id.org/vnkg/"
 ID = BASE + "id/"
 GRAPH = BASE + "graph/"
+TOKEN = BASE + "token/"
 VOCABULARY_GRAPH = ox.NamedNode(GRAPH + "vocabulary")
 # What persons, bodies, memberships and resolutions *are* (types, names, keys, structure)
 # lives once in this graph; what an article *says* (attestations, statuses, events,
@@ -77,6 +79,7 @@ A = term("rdf:type")
 LABEL = term("rdfs:label")
 DERIVED = term("prov:wasDerivedFrom")
 XSD_DATE = term("xsd:date")
+TOKEN_TEXT = term("kg:tokenText")
 XSD_INT = term("xsd:integer")
 XSD_DEC = term("xsd:decimal")
 
@@ -124,6 +127,30 @@ def body_key(label: str, lex: Lexicon) -> str:
 def body_iri(label: str, lex: Lexicon) -> ox.NamedNode:
     k = body_key(label, lex)
     return ox.NamedNode(f"{ID}body/{slug(lex.expand(label))}-{_digest(k)[:6]}")
+
+
+def token_iri(word: str) -> ox.NamedNode:
+    """The search token for one word of a search key ("tien"): the same node for every
+    entity whose key has the word (an empty word, from an empty key, is "%20")."""
+    return ox.NamedNode(TOKEN + (quote(word, safe="") or "%20"))
+
+
+def search_triples(node: ox.NamedNode, keys: Iterable[str]) -> list[tuple]:
+    """``node``'s search keys and its search tokens: one kg:searchToken per distinct word
+    (the key split on single spaces), each token node with its kg:tokenText. The saved
+    queries find the few entities holding tokens that the words of a name can be part of
+    (the vocabulary is small: ~900 words) before checking CONTAINS on their keys, instead
+    of CONTAINS on every key of the graph (docs/ontology.md, query library)."""
+    out: list[tuple] = []
+    words: dict[str, None] = {}
+    for k in keys:
+        out.append((node, term("kg:searchKey"), lit(k)))
+        words.update(dict.fromkeys(k.split(" ")))
+    for w in words:
+        tok = token_iri(w)
+        out.append((node, term("kg:searchToken"), tok))
+        out.append((tok, TOKEN_TEXT, lit(w)))
+    return out
 
 
 def vi(text: str) -> ox.Literal:
@@ -263,9 +290,15 @@ class Mapper:
             for province in sorted(self._evidence.get(key(name), ())):
                 add(p, term("kg:provinceEvidence"), vi(province))
             if self._first(("p", name, suffix)):
-                for s, pr, o in own:
-                    self._ent(s, pr, o)
+                self._own(own)
         return p
+
+    def _own(self, triples: list[tuple]) -> None:
+        """An entity's own triples into the entities graph; a search token's text only
+        the first time (with ``once``): many entities share the token."""
+        for s, p, o in triples:
+            if p is not TOKEN_TEXT or self._first(("t", o.value)):
+                self._ent(s, p, o)
 
     def _first(self, what: tuple) -> bool:
         """Whether the entity triples of ``what`` are to be emitted (always, unless the
@@ -287,7 +320,7 @@ class Mapper:
             own = [(p, A, term("foaf:Person")), (p, A, term("schema:Person")),
                    (p, term("foaf:name"), vi(name)), (p, LABEL, vi(name)),
                    (p, term("kg:nameKey"), lit(key(name))),
-                   (p, term("kg:searchKey"), lit(fold(name)))]
+                   *search_triples(p, [fold(name)])]
             if len(self._people) > 100_000:
                 self._people.clear()
             info = self._people[(name, suffix)] = (p, own)
@@ -300,8 +333,7 @@ class Mapper:
             return b
         seen.add(b.value)
         if self._first(("b", label)):
-            for s, p, o in own:
-                self._ent(s, p, o)
+            self._own(own)
         if organizer:
             self._ent(b, term("schema:organizer"), self._body(add, organizer, seen))
         if parent:
@@ -346,9 +378,8 @@ class Mapper:
         own.append((b, LABEL, vi(label)))
         own.append((b, term("skos:prefLabel"), vi(expanded)))
         own.append((b, term("kg:nameKey"), lit(body_key(label, self.lex))))
-        own.append((b, term("kg:searchKey"), lit(fold(expanded))))
-        if fold(label) != fold(expanded):  # "ubnd tinh x" finds it too
-            own.append((b, term("kg:searchKey"), lit(fold(label))))
+        # "ubnd tinh x" finds it too
+        own += search_triples(b, dict.fromkeys([fold(expanded), fold(label)]))
         organizer = parent = change = None
         if kind == "Event":
             organizer = bodies.organizer(label, toks, self.lex)
@@ -438,7 +469,7 @@ class Mapper:
             self._ent(node, A, term("kg:Collective"))
             self._ent(node, A, term("foaf:Group"))
             self._ent(node, LABEL, vi(label))
-            self._ent(node, term("kg:searchKey"), lit(fold(label)))
+            self._own(search_triples(node, [fold(label)]))
         return node
 
     def _membership(self, add, f: Fact, art: ox.NamedNode, seen: set[str]) -> ox.NamedNode:

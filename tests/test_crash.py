@@ -255,3 +255,39 @@ def test_ingest_reads_ahead_of_the_writer_by_a_bounded_window(tmp_path):
         ahead.append(pulled - n)
     assert n == WINDOW * 2 + 40
     assert max(ahead) <= WINDOW + 8, max(ahead)  # a chunk in flight at most beyond it
+
+
+def _slow_process_article(article, rdf=True):
+    """An extraction process made slow (a pool pickles its function by name)."""
+    import time
+
+    from kg import pipeline
+
+    time.sleep(0.05)
+    return pipeline.__dict__["_ORIGINAL_PROCESS_ARTICLE"](article, rdf)
+
+
+def test_the_writer_extracts_too_while_the_workers_are_behind(tmp_path, monkeypatch):
+    """With jobs=1 the writing process takes the next articles itself when the one it
+    needs is not ready, and the results still come in input order. (The worker is made
+    slow by a pause before each article; the pause is inherited through fork.)"""
+    from kg import pipeline
+    from kg.articles import read_path
+
+    corpus = make_corpus(tmp_path / "c", n=40)
+    here = os.getpid()
+    local: list[str] = []
+    extract_map = pipeline._extract_map
+
+    def counted(article, rdf=True):
+        if os.getpid() == here:
+            local.append(str(article))
+        return extract_map(article, rdf)
+
+    monkeypatch.setitem(pipeline.__dict__, "_ORIGINAL_PROCESS_ARTICLE", pipeline.process_article)
+    monkeypatch.setattr(pipeline, "process_article", _slow_process_article)
+    monkeypatch.setattr(pipeline, "_extract_map", counted)
+    ids = [done.article.id for done in pipeline.extracted(read_path(corpus), jobs=1, rdf=False)]
+    assert ids == [f"art-{i:04d}" for i in range(40)]
+    assert local, "the writer never helped"
+    assert len(local) < 40, "the worker never delivered"

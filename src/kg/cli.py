@@ -130,7 +130,8 @@ def main() -> None:
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
               help="Write to a file instead of standard output.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
-              help="Extraction processes (0: extract in this process).")
+              help="Extraction processes; this one extracts too while they are behind "
+                   "(0: extract in this process only).")
 def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
     """Extract facts from articles, without touching the store.
 
@@ -167,14 +168,15 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
 @wait_option
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extraction processes beside the one writer, which maps and writes "
-                   "meanwhile (0: everything in one process).")
+                   "meanwhile and extracts too while they are behind (0: everything in "
+                   "one process).")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar (default: on when stderr is a terminal).")
 @click.option("--judgements", type=click.Path(dir_okay=False, exists=True),
               help="Curated same/not-same person table (default: data/person_judgements.tsv).")
 @click.option("--batch", type=click.IntRange(min=1), default=None,
               help="Articles per write (default: kg.pipeline.BATCH, 256): bigger is faster; "
-                   "a crash loses at most one batch (re-run the same command to complete it).")
+                   "a crash loses at most two batches (re-run the same command to complete them).")
 @endpoint_options(write=True)
 def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
            progress: bool | None, judgements: str | None, batch: int | None,

@@ -8,16 +8,18 @@ resolver, which must see the articles in order) and stays the only writer.
 from __future__ import annotations
 
 import ctypes
-import functools
 import gc
+import itertools
 import multiprocessing as mp
 import os
 import signal
 import sys
-import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -34,8 +36,12 @@ if TYPE_CHECKING:
     from .remote import RemoteStore
 
 BATCH = 256  # articles per write: fewer, bigger bulk writes (64 cost the writer ~25 % more
-# CPU on the corpus); a crash loses at most the batch in flight (docs/reliability.md)
+# CPU on the corpus); a crash loses at most the batch being written and the one being
+# mapped, which the same command, run again, completes (docs/reliability.md)
 WINDOW = 256  # articles read ahead of the writer at most
+# articles queued per extraction process: enough to keep it busy while the writer writes a
+# batch, few enough that the writer is not left waiting for a long queue at the end
+QUEUED = 32
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -145,10 +151,11 @@ def extracted(items: Iterable[Article | ReadError | ArticleFile], jobs: int = 1,
     extraction errors are collected into ``errors`` and skipped.
 
     ``jobs`` extraction processes run beside this one, which is free to map and write
-    meanwhile (so ``jobs=1`` already uses two cores); ``jobs=0`` extracts here, in
-    this process. At most ``WINDOW`` articles are in flight: input is read as the
+    meanwhile (so ``jobs=1`` already uses two cores), and which extracts articles
+    itself while the next result is not ready; ``jobs=0`` extracts here, in this
+    process only. At most ``WINDOW`` articles are in flight: input is read as the
     results are taken, never all at once. Files handed over as
-    :class:`~kg.articles.ArticleFile` are read by the extraction processes.
+    :class:`~kg.articles.ArticleFile` are read where they are extracted.
     """
     errors = errors if errors is not None else []
 
@@ -167,32 +174,41 @@ def extracted(items: Iterable[Article | ReadError | ArticleFile], jobs: int = 1,
             else:
                 yield done
         return
-    # Pool.imap reads its whole input ahead in a thread; a semaphore holds it back.
-    slots, stop = threading.Semaphore(WINDOW), threading.Event()
-
-    def fed() -> Iterator[Article | ArticleFile]:
-        for article in articles():
-            while not slots.acquire(timeout=0.1):
-                if stop.is_set():
-                    return
-            if stop.is_set():
-                return
-            yield article
-
     ctx = mp.get_context("fork")
+    source = articles()
+    # In input order: results of the extraction processes (AsyncResult) and of this
+    # process, which extracts the next article itself whenever the one it needs is not
+    # ready yet (rather than wait, it helps: jobs=1 keeps both cores busy whichever side
+    # is slower on this input and this machine).
+    flight: deque[AsyncResult | Extracted | ReadError] = deque()
     with ctx.Pool(jobs, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        work = functools.partial(process_article, rdf=rdf)
-        try:
-            for done in pool.imap(work, fed(), chunksize=4):
-                slots.release()
-                if isinstance(done, ReadError):
-                    errors.append(done)
+        for article in itertools.islice(source, QUEUED * jobs):  # queued for the workers
+            flight.append(pool.apply_async(process_article, (article, rdf)))
+        while flight:
+            head = flight[0]
+            if isinstance(head, AsyncResult) and not head.ready() and len(flight) < WINDOW:
+                article = next(source, None)
+                if article is not None:
+                    flight.append(_extract_map(article, rdf))
                     continue
-                article, facts, data, locality = done
-                quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
-                yield Extracted(article, facts, quads, locality)
-        finally:
-            stop.set()
+            flight.popleft()
+            if isinstance(head, AsyncResult):
+                for article in itertools.islice(source, 1):  # keep the workers fed
+                    flight.append(pool.apply_async(process_article, (article, rdf)))
+                head = _from_worker(head.get())
+            if isinstance(head, ReadError):
+                errors.append(head)
+            else:
+                yield head
+
+
+def _from_worker(done: tuple[Article, list[Fact], bytes, str | None] | ReadError
+                 ) -> Extracted | ReadError:
+    if isinstance(done, ReadError):
+        return done
+    article, facts, data, locality = done
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS)) if data else []
+    return Extracted(article, facts, quads, locality)
 
 
 def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
@@ -234,23 +250,30 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     mapper = Mapper(lex, resolver=load_resolver(
         store, lex, load_judgements(judgements) if judgements else None), once=True)
     pending: list[tuple[str, list[ox.Quad]]] = []
-    for article, facts, _, locality in extracted(read_paths(paths, defer=True), jobs,
-                                                 report.errors,
-                                                 rdf=False):
-        try:
-            quads = mapper.quads(article, facts, locality)
-        except Exception as exc:  # noqa: BLE001 - one article's bug is reported, not fatal
-            report.errors.append(ReadError(article.source or article.id,
-                                           f"mapping failed ({type(exc).__name__}: {exc})"))
-            tell()
-            continue
-        tell(article)
-        report.articles += 1
-        report.facts += len(facts)
-        pending.append((article.id, quads))
-        if len(pending) >= batch:
-            report.quads_written += store.replace_articles(pending)
-            pending = []
+    # Batches are written in a thread, one at a time and in order, while the next one is
+    # mapped: the store's bulk load runs without Python's lock.
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-store-writer") as writer:
+        writing: Future[int] | None = None
+        for article, facts, _, locality in extracted(read_paths(paths, defer=True), jobs,
+                                                     report.errors, rdf=False):
+            try:
+                quads = mapper.quads(article, facts, locality)
+            except Exception as exc:  # noqa: BLE001 - one article's bug is reported
+                report.errors.append(ReadError(
+                    article.source or article.id,
+                    f"mapping failed ({type(exc).__name__}: {exc})"))
+                tell()
+                continue
+            tell(article)
+            report.articles += 1
+            report.facts += len(facts)
+            pending.append((article.id, quads))
+            if len(pending) >= batch:
+                if writing is not None:
+                    report.quads_written += writing.result()  # a failed write stops here
+                writing, pending = writer.submit(store.replace_articles, pending), []
+        if writing is not None:
+            report.quads_written += writing.result()
     if pending:
         report.quads_written += store.replace_articles(pending)
     tell()

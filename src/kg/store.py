@@ -195,8 +195,20 @@ class Store:
         for q in quads:
             (records if q.object == ARTICLE_CLASS and q.predicate == RDF_TYPE
              else content).append(q)
-        self.db.bulk_extend(content)
-        self.db.bulk_extend(records)
+        self._bulk(content)
+        self._bulk(records)
+
+    def _bulk(self, quads: list[ox.Quad]) -> None:
+        """One bulk write, handed over as N-Quads: Oxigraph parses and loads bytes without
+        holding Python's lock (``bulk_extend`` holds it throughout), so an ingest's other
+        threads (reading the extraction processes' results, mapping the next batch) go on
+        meanwhile. Blank nodes would be relabelled by the parser: quads with any take
+        ``bulk_extend``."""
+        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+        if b"_:" in data:  # a blank node (or that text inside a literal: the safe path)
+            self.db.bulk_extend(quads)
+        else:
+            self.db.bulk_load(data, format=ox.RdfFormat.N_QUADS)
 
     def remove_article(self, article_id: str) -> bool:
         g = graph_iri(article_id)

@@ -231,3 +231,29 @@ def test_database_held_by_another_program(store):
         del db
     r = run_kg("ingest", str(SAMPLES), "--store", str(store))
     assert r.returncode == 0, r.stderr.decode()
+
+
+def test_a_forked_child_does_not_keep_the_store_locked(tmp_path):
+    """The writer's extraction processes are forked children; when the writer dies (say
+    SIGKILL), a child still running must not hold the store's lock (a flock is shared
+    by fork): the next writer opens the store at once."""
+    store = tmp_path / "kg-data"
+    script = (
+        "import os, sys, time\n"
+        "from kg import Store\n"
+        "s = Store.open(sys.argv[1], write=True)\n"
+        "if os.fork() == 0:\n"
+        "    print('child up', flush=True)  # os.fork has returned: its hooks have run\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "os._exit(0)  # the writer ends without closing anything\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(store)],
+                            stdout=subprocess.PIPE, start_new_session=True)
+    try:
+        assert proc.stdout.readline().strip() == b"child up"
+        assert proc.wait(30) == 0
+        with Store.open(store, write=True) as s:  # the child sleeps on; no StoreBusy
+            assert s.writable
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the sleeping child

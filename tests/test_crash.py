@@ -68,6 +68,9 @@ def recorded(store: Path) -> set[str]:
         return set(s.article_ids())
 
 
+KILL_FROM, KILL_TO = 55, 85  # percent of the progress bar (see the first test below)
+
+
 def ingest_and_kill(corpus: Path, store: Path, at_percent: int) -> int:
     """Run the real `kg ingest` with its progress bar on a terminal and SIGKILL it once
     the bar reaches ``at_percent``; returns how far it got (percent)."""
@@ -128,9 +131,11 @@ def check_recorded_articles_are_complete(store: Path, ref: dict[str, frozenset[s
 def test_sigkill_mid_ingest_then_rerun(reference, tmp_path):
     corpus, ref, ref_quads = reference
     store = tmp_path / "kg-data"
-    # 30 % = 72 articles read, so the first batch of 64 is committed; at 85 % = 204 read
-    # at most 192 of the 240 are; a random point in between each run.
-    at = random.randint(30, 85)
+    # The bar counts mapped articles; a batch is written in a thread while the next is
+    # mapped, and handed over only once the one before is committed. So at 55 % = 132
+    # mapped (the second batch of 64 handed over) the first is committed, and at 85 % =
+    # 204 mapped at most 192 of the 240 are; a random point in between each run.
+    at = random.randint(KILL_FROM, KILL_TO)
     ingest_and_kill(corpus, store, at)
     # the store opens, for the command line reader and for a writer
     r = run_kg("stats", "--store", str(store), "--format", "json")
@@ -158,7 +163,7 @@ def test_sigkill_mid_reingest_keeps_each_article_old_or_new(reference, tmp_path)
     shutil.copytree(corpus.parent / "ref", store)  # the uninterrupted run's store
     assert graphs(store) == ref_v1
 
-    ingest_and_kill(corpus_v2, store, random.randint(30, 85))
+    ingest_and_kill(corpus_v2, store, random.randint(KILL_FROM, KILL_TO))
     got = graphs(store)
     assert set(got) == set(ref_v1)  # no article lost, none half-dropped
     entities = ENTITIES_GRAPH.value

@@ -105,9 +105,9 @@ class Extracted(NamedTuple):
 
 
 def _die_with_parent(parent: int) -> None:
-    """Worker initializer: end when the writer ends, even by SIGKILL. A forked worker
-    shares the writer's store lock (flock), so an orphaned worker would keep the store
-    locked after a crash."""
+    """Worker initializer: end when the writer ends, even by SIGKILL (an orphaned worker
+    would go on extracting for nobody). It no longer holds the store's lock either way:
+    forked children close their copy of it (kg.store._drop_inherited_locks)."""
     if sys.platform.startswith("linux"):
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -99,6 +99,7 @@ class Store:
                     time.sleep(0.05)
                     continue
                 lock.close()
+                _HELD_LOCKS.discard(lock)
                 if "lock" in str(exc).lower():
                     raise StoreBusy(
                         f"store in use: the database in {path} is open in another program "
@@ -120,6 +121,7 @@ class Store:
                     self._lock.flush()
             fcntl.flock(self._lock, fcntl.LOCK_UN)
             self._lock.close()
+            _HELD_LOCKS.discard(self._lock)
 
     def flush(self) -> None:
         """Make the writes so far durable (a no-op on a read-only handle)."""
@@ -325,6 +327,23 @@ def _open_lock(path: Path, exclusive: bool) -> IO[str] | None:
         return None
 
 
+# Lock files this process holds. A forked child (an extraction process of kg ingest)
+# closes its copies at once: a flock belongs to the open file, shared through fork, so a
+# child still holding it would keep the store locked after its parent ended (a SIGKILLed
+# ingest) until the child ended too.
+_HELD_LOCKS: set[IO[str]] = set()
+
+
+def _drop_inherited_locks() -> None:
+    for fh in list(_HELD_LOCKS):
+        with suppress(OSError):
+            fh.close()  # the child's descriptor only: the parent's lock stays
+    _HELD_LOCKS.clear()
+
+
+os.register_at_fork(after_in_child=_drop_inherited_locks)
+
+
 def _acquire(path: Path, *, exclusive: bool, wait: float) -> IO[str]:
     fh = _open_lock(path, exclusive)
     if fh is None:
@@ -346,6 +365,7 @@ def _acquire(path: Path, *, exclusive: bool, wait: float) -> IO[str]:
         fh.truncate()
         fh.write(f"pid {os.getpid()} ({_command()})")
         fh.flush()
+    _HELD_LOCKS.add(fh)
     return fh
 
 

@@ -313,6 +313,15 @@ SELECT ?p ?person ?m ?post ?b ?body ?article ?date ?status ?event WHERE {
   ?art dcterms:identifier ?article .
   OPTIONAL { ?art dcterms:date ?date }
 }""",
+    "sub-bodies": """
+SELECT DISTINCT ?top ?body ?within WHERE {
+  ?t a org:Organization ; kg:searchKey ?key ; rdfs:label ?top .
+  FILTER(CONTAINS(?key, ?name_folded))
+  ?b org:subOrganizationOf+ ?t .
+  FILTER(?b != ?t)
+  ?b org:subOrganizationOf ?w ; rdfs:label ?body .
+  ?w rdfs:label ?within .
+}""",
     "personnel-events": """
 SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
   VALUES (?type ?event) {

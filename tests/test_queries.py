@@ -322,6 +322,16 @@ SELECT DISTINCT ?top ?body ?within WHERE {
   ?b org:subOrganizationOf ?w ; rdfs:label ?body .
   ?w rdfs:label ?within .
 }""",
+    "body-roster": """
+SELECT ?body ?person ?post (COUNT(DISTINCT ?article) AS ?articles) (MAX(?date) AS ?last) WHERE {
+  { SELECT DISTINCT ?b WHERE { ?b kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
+  ?b rdfs:label ?body .
+  ?m org:organization ?b ; org:member/foaf:name ?person ; org:role/skos:prefLabel ?post ;
+     prov:wasDerivedFrom ?article .
+  FILTER(LANG(?post) = "vi")
+  OPTIONAL { ?article dcterms:date ?date }
+}
+GROUP BY ?body ?person ?post""",
     "personnel-events": """
 SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
   VALUES (?type ?event) {

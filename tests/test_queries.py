@@ -313,6 +313,51 @@ SELECT ?p ?person ?m ?post ?b ?body ?article ?date ?status ?event WHERE {
   ?art dcterms:identifier ?article .
   OPTIONAL { ?art dcterms:date ?date }
 }""",
+    "sub-bodies": """
+SELECT DISTINCT ?top ?body ?within WHERE {
+  ?t a org:Organization ; kg:searchKey ?key ; rdfs:label ?top .
+  FILTER(CONTAINS(?key, ?name_folded))
+  ?b org:subOrganizationOf+ ?t .
+  FILTER(?b != ?t)
+  ?b org:subOrganizationOf ?w ; rdfs:label ?body .
+  ?w rdfs:label ?within .
+}""",
+    "body-roster": """
+SELECT ?body ?person ?post (COUNT(DISTINCT ?article) AS ?articles) (MAX(?date) AS ?last) WHERE {
+  { SELECT DISTINCT ?b WHERE { ?b kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
+  ?b rdfs:label ?body .
+  ?m org:organization ?b ; org:member/foaf:name ?person ; org:role/skos:prefLabel ?post ;
+     prov:wasDerivedFrom ?article .
+  FILTER(LANG(?post) = "vi")
+  OPTIONAL { ?article dcterms:date ?date }
+}
+GROUP BY ?body ?person ?post""",
+    "roster-en": """
+SELECT ?body ?bodyType ?post ?person ?personAscii ?status (COUNT(DISTINCT ?article) AS ?articles)
+WHERE {
+  { SELECT DISTINCT ?b WHERE { ?b kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
+  ?b skos:prefLabel ?body .
+  ?m org:organization ?b ; org:member ?p ; org:role ?role ; prov:wasDerivedFrom ?article .
+  ?role skos:prefLabel ?post . FILTER(LANG(?post) = "en")
+  ?p foaf:name ?person ; kg:searchKey ?personAscii .
+  OPTIONAL { ?b kg:bodyType ?bt
+             OPTIONAL { ?bt skos:prefLabel ?bodyType FILTER(LANG(?bodyType) = "en") } }
+  OPTIONAL { GRAPH ?g { ?m kg:status ?s }
+             OPTIONAL { ?s skos:prefLabel ?status FILTER(LANG(?status) = "en") } }
+}
+GROUP BY ?body ?bodyType ?post ?person ?personAscii ?status""",
+    "co-members": """
+SELECT ?person ?body ?other (GROUP_CONCAT(DISTINCT ?otherPost; separator=", ") AS ?posts)
+WHERE {
+  { SELECT DISTINCT ?p WHERE { ?p kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
+  ?p foaf:name ?person ; org:memberOf ?b .
+  ?b rdfs:label ?body .
+  ?m org:organization ?b ; org:member ?q ; org:role ?role .
+  FILTER(?q != ?p)
+  ?role skos:prefLabel ?otherPost . FILTER(LANG(?otherPost) = "vi")
+  ?q foaf:name ?other .
+}
+GROUP BY ?person ?body ?other""",
     "personnel-events": """
 SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
   VALUES (?type ?event) {

@@ -21,6 +21,13 @@ from .relations import RelationFinder
 
 __all__ = ["EXPORT_FIELDS", "EXTRACTOR_VERSION", "RELATIONS", "Extractor", "Fact", "extract"]
 
+def _short_ref(k: str, full: dict[str, str]) -> str | None:
+    """The one full name in ``full`` that ends with the words ``k`` ("Tiến", "Kim Ngân")."""
+    tail = " " + k
+    hits = {v for f, v in full.items() if f.endswith(tail)}
+    return hits.pop() if len(hits) == 1 else None
+
+
 @dataclass
 class ArticleNames:
     """What the whole article says about names, gathered before any fact is read:
@@ -35,7 +42,7 @@ class ArticleNames:
         """The one full name that ends with the words ``k`` (memoised: ``full`` is
         complete by the time persons are read)."""
         if k not in self.refs:
-            self.refs[k] = Extractor._short_ref(k, self.full)
+            self.refs[k] = _short_ref(k, self.full)
         return self.refs[k]
 
 
@@ -152,7 +159,7 @@ class Extractor:
                     names.full.setdefault(k, it.text)  # "ông Miguel Diaz-Canel"
         for k in names.places:
             names.full.pop(k, None)
-        for k in [k for k in names.full if self._short_ref(k, names.full)]:
+        for k in [k for k in names.full if _short_ref(k, names.full)]:
             del names.full[k]  # "bà Kim Ngân" is short for "Nguyễn Thị Kim Ngân"
         return names
 
@@ -235,13 +242,6 @@ class Extractor:
             or (toks[k].cap and self.lex.localities.match(toks, k))
             for k in range(i, j)
         )
-
-    @staticmethod
-    def _short_ref(k: str, full: dict[str, str]) -> str | None:
-        """The one full name that ends with the words ``k`` ("Tiến", "Kim Ngân")."""
-        tail = " " + k
-        hits = {v for f, v in full.items() if f.endswith(tail)}
-        return hits.pop() if len(hits) == 1 else None
 
 
 _NAMED_KINDS = frozenset({"PERSON", "PLACE", "BODY", "TITLE"})  # items naming a person or place

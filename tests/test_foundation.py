@@ -18,6 +18,7 @@ from kg import Store, ingest, read_path
 from kg.articles import Article, ReadError
 from kg.extract import Extractor
 from kg.extract.facts import EXPORT_FIELDS
+from kg.rdf import SHARED_GRAPHS
 
 from .conftest import CORPUS, SAMPLES, SHARED, need_shared, run_kg
 
@@ -207,7 +208,7 @@ def test_export_formats_load_elsewhere(sample_store, tmp_path):
     ds = rdflib.Dataset()
     ds.parse(nq, format="nquads")
     assert len(list(ds.quads((None, None, None, None)))) == len(fresh)
-    assert len(list(fresh.named_graphs())) == total_graphs + 2  # + vocabulary, entities
+    assert len(list(fresh.named_graphs())) == total_graphs + len(SHARED_GRAPHS)
     for fmt, rdflib_fmt in [("turtle", "turtle"), ("jsonld", "json-ld"), ("trig", "trig")]:
         out = run_kg("export", "--format", fmt, "--store", str(sample_store))
         assert out.returncode == 0, out.stderr
@@ -221,8 +222,34 @@ def test_stats(sample_store):
     r = run_kg("stats", "--store", str(sample_store), "--format", "json")
     s = json.loads(r.stdout)
     assert s["articles"] == 5
+    assert s["counted"] == "at the last ingest"
     assert s["classes"]["org:Membership"] >= 10
     assert s["relations"]["holds"]["facts"] >= 5
+    live = json.loads(run_kg("stats", "--store", str(sample_store), "--live",
+                             "--format", "json").stdout)
+    assert live["counted"] == "now"
+    assert (live["classes"], live["relations"]) == (s["classes"], s["relations"])
+
+
+def test_the_statistics_follow_the_store(tmp_path):
+    """Counted again by each ingest; a store written some other way (here: an article
+    removed through the API) keeps the old counts until `kg stats --refresh`."""
+    store = tmp_path / "kg"
+    assert run_kg("ingest", "--store", str(store), str(SAMPLES / "sample-0001.txt")).returncode == 0
+    one = json.loads(run_kg("stats", "--store", str(store), "--format", "json").stdout)
+    assert run_kg("ingest", "--store", str(store), str(SAMPLES)).returncode == 0
+    five = json.loads(run_kg("stats", "--store", str(store), "--format", "json").stdout)
+    assert five["classes"]["kg:Article"] == 5 and one["classes"]["kg:Article"] == 1
+    assert five["relations"]["holds"]["facts"] > one["relations"]["holds"]["facts"]
+    with Store.open(store, write=True) as st:
+        assert st.remove_article("sample-0002")
+    stale = json.loads(run_kg("stats", "--store", str(store), "--format", "json").stdout)
+    assert stale["classes"]["kg:Article"] == 5
+    fresh = json.loads(run_kg("stats", "--store", str(store), "--refresh",
+                              "--format", "json").stdout)
+    assert fresh["classes"]["kg:Article"] == 4
+    live = json.loads(run_kg("stats", "--store", str(store), "--live", "--format", "json").stdout)
+    assert (live["classes"], live["relations"]) == (fresh["classes"], fresh["relations"])
 
 
 def test_missing_store_is_a_clear_error(tmp_path):

@@ -308,19 +308,41 @@ def export(fmt: str, output: str, store_path: str | None, wait: float,
 
 @main.command()
 @store_option
+@endpoint_options(write=True)
 @wait_option
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def stats(store_path: str | None, wait: float, fmt: str) -> None:
-    """Counts per class and per relation."""
-    from .stats import store_stats
+@click.option("--refresh", is_flag=True,
+              help="Recount and rewrite the statistics graph first (needed after loading "
+                   "N-Quads with a store's own bulk loader).")
+@click.option("--live", is_flag=True,
+              help="Count now, without reading or writing the statistics graph.")
+def stats(store_path: str | None, remote: dict | None, wait: float, fmt: str, refresh: bool,
+          live: bool) -> None:
+    """Counts per class and per relation.
 
-    with open_store(store_path, wait=wait) as store:
-        s = store_stats(store)
+    The counts are those written to the statistics graph at the end of the last
+    `kg ingest` (what the saved queries stats-classes and stats-relations read), or
+    counted now when the store has none.
+
+    \b
+      kg stats
+      kg stats --refresh --endpoint http://localhost:7878/query
+    """
+    from .stats import refresh_statistics, store_stats
+
+    with open_any(store_path, remote, write=refresh, wait=wait) as store:
+        try:
+            if refresh:
+                refresh_statistics(store)
+            s = store_stats(store, live=live)
+        except StoreError as exc:  # a remote server refused
+            raise click.ClickException(str(exc)) from None
     if fmt == "json":
         click.echo(json.dumps(s, ensure_ascii=False, indent=1))
         return
-    click.echo(f"store: {s['store']}\nquads: {s['quads']}\narticles: {s['articles']}\n")
+    click.echo(f"store: {s['store']}\nquads: {s['quads']}\narticles: {s['articles']}\n"
+               f"counted: {s['counted']}\n")
     from .query import aligned
 
     click.echo(aligned(["class", "count"], [[k, str(v)] for k, v in s["classes"].items()]))

@@ -30,6 +30,7 @@ from .articles import Article, ArticleFile, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
 from .resolve import load_judgements, load_resolver
+from .stats import refresh_statistics
 from .store import Store
 
 if TYPE_CHECKING:
@@ -277,6 +278,7 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     if pending:
         report.quads_written += store.replace_articles(pending)
     tell()
+    refresh_statistics(store)
     store.flush()
     report.triples_after = len(store)
     report.seconds = time.perf_counter() - started

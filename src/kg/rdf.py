@@ -50,6 +50,10 @@ VOCABULARY_GRAPH = ox.NamedNode(GRAPH + "vocabulary")
 # transaction, never dropped: re-stating a triple is a no-op, and a union-default-graph
 # query sees each structural triple once instead of once per article.
 ENTITIES_GRAPH = ox.NamedNode(GRAPH + "entities")
+# Counts per class and per relation (VoID), recomputed after each ingest: see kg.stats.
+STATISTICS_GRAPH = ox.NamedNode(GRAPH + "statistics")
+# The graphs that are not an article's.
+SHARED_GRAPHS = (VOCABULARY_GRAPH, ENTITIES_GRAPH, STATISTICS_GRAPH)
 
 NS = {
     "kg": KG,
@@ -64,6 +68,7 @@ NS = {
     "xsd": "http://www.w3.org/2001/XMLSchema#",
     "owl": "http://www.w3.org/2002/07/owl#",
     "time": "http://www.w3.org/2006/time#",
+    "void": "http://rdfs.org/ns/void#",
     "post": BASE + "post/",
     "id": ID,
 }

@@ -30,7 +30,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
-from .rdf import ENTITIES_GRAPH, GRAPH, VOCABULARY_GRAPH
+from .rdf import ENTITIES_GRAPH, GRAPH, SHARED_GRAPHS
 from .store import FORMATS, PREFIXES, StoreError
 
 # One kind of answer per Accept header: Virtuoso answers 406 to a mixed one.
@@ -252,8 +252,8 @@ class RemoteStore:
         return int(next(iter(self.query(q)))["n"].value)
 
     def graph_count(self) -> int:
-        """Number of article graphs (the vocabulary and entities graphs aside)."""
-        shared = {VOCABULARY_GRAPH.value, ENTITIES_GRAPH.value}
+        """Number of article graphs (the shared graphs aside: kg.rdf.SHARED_GRAPHS)."""
+        shared = {g.value for g in SHARED_GRAPHS}
         return sum(1 for g in self.graphs() if g not in shared)
 
     def quads(self) -> Iterator[ox.Quad]:

@@ -26,7 +26,7 @@ from typing import IO
 
 import pyoxigraph as ox
 
-from .rdf import ENTITIES_GRAPH, NS, VOCABULARY_GRAPH, article_iri, graph_iri
+from .rdf import ENTITIES_GRAPH, NS, SHARED_GRAPHS, article_iri, graph_iri
 
 DEFAULT_STORE = "kg-data"
 LOCK_NAME = "kg.lock"
@@ -243,8 +243,8 @@ class Store:
         return len(self.db)
 
     def graph_count(self) -> int:
-        """Number of article graphs (the vocabulary and entities graphs aside)."""
-        return sum(1 for g in self.db.named_graphs() if g not in (VOCABULARY_GRAPH, ENTITIES_GRAPH))
+        """Number of article graphs (the shared graphs aside: kg.rdf.SHARED_GRAPHS)."""
+        return sum(1 for g in self.db.named_graphs() if g not in SHARED_GRAPHS)
 
     def dump(self, output: IO[bytes] | str, fmt: str = "nquads") -> None:
         """Write the store. Dataset formats keep one graph per article; Turtle and

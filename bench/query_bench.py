@@ -247,19 +247,23 @@ def markdown(res: dict) -> str:
 
 def replicate(nquads: Path, k: int, out: Path) -> int:
     """The corpus graph k times over, each copy with fresh IRIs for everything the corpus
-    minted (persons, bodies, memberships, articles, graphs); the vocabulary once. Names
-    and texts repeat, as namesakes would in a bigger corpus. Returns quads written."""
+    minted (persons, bodies, memberships, articles, graphs); the vocabulary once; no
+    statistics graph (recounted after loading). Names and texts repeat, as namesakes
+    would in a bigger corpus. Returns quads written."""
     import re
 
     graph = re.compile(rb"<https://w3id\.org/vnkg/graph/(?!vocabulary>|entities>)")
     ids = re.compile(rb"<https://w3id\.org/vnkg/id/")
     vocab = b"<https://w3id.org/vnkg/graph/vocabulary> .\n"
+    statistics = b"<https://w3id.org/vnkg/graph/statistics> .\n"
     n = 0
     with out.open("wb") as fh:
         for i in range(k):
             tag = f"r{i}/".encode()
             with nquads.open("rb") as src:
                 for line in src:
+                    if line.endswith(statistics):
+                        continue
                     if line.endswith(vocab):
                         if i == 0:
                             fh.write(line)
@@ -273,7 +277,8 @@ def replicate(nquads: Path, k: int, out: Path) -> int:
 
 def build_synthetic(nquads: Path, k: int) -> tuple[Path, Path, dict]:
     """Replicated N-Quads, loaded into a fresh embedded store in a child process (so its
-    peak memory can be read)."""
+    peak memory can be read), which then counts the statistics graph; that graph is
+    appended to the N-Quads too, for the other stores."""
     import resource
     import shutil
 
@@ -281,8 +286,13 @@ def build_synthetic(nquads: Path, k: int) -> tuple[Path, Path, dict]:
     written = replicate(nquads, k, nq)
     store = WORK / f"store-x{k}"
     shutil.rmtree(store, ignore_errors=True)
-    code = ("import sys; from kg import Store\n"
-            "with Store.open(sys.argv[1], write=True) as st: st.load(sys.argv[2], 'nquads')")
+    code = ("import sys, pyoxigraph as ox; from kg import Store\n"
+            "from kg.rdf import STATISTICS_GRAPH; from kg.stats import refresh_statistics\n"
+            "with Store.open(sys.argv[1], write=True) as st:\n"
+            "    st.load(sys.argv[2], 'nquads'); refresh_statistics(st)\n"
+            "    stats = st.db.quads_for_pattern(None, None, None, STATISTICS_GRAPH)\n"
+            "    with open(sys.argv[2], 'ab') as fh:\n"
+            "        ox.serialize(stats, fh, ox.RdfFormat.N_QUADS)")
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     t0 = time.perf_counter()
     subprocess.run([sys.executable, "-c", code, str(store), str(nq)], check=True)

@@ -85,6 +85,8 @@ def stats(times: list[float]) -> dict:
 # --- every measurement in a forked child, so that a runaway query can be cut --------------
 
 _DS = None  # the rdflib Dataset, loaded before forking (children share it copy-on-write)
+RDFLIB_MAX_QUADS = 4_000_000
+RDFLIB_BYTES_PER_QUAD = 2000  # measured: 415 MiB for the corpus graph's 217,613 quads
 
 
 def _child(conn, opener: Callable[[], object], text: str, runs: int, budget: float) -> None:
@@ -154,6 +156,11 @@ def load_rdflib(nquads: Path) -> float:
     return load
 
 
+def _drop_rdflib() -> None:
+    global _DS
+    _DS = None
+
+
 def ms(d: dict, key: str = "median") -> str:
     if "timeout" in d:
         return f"> {d['timeout']:.0f} s"
@@ -185,12 +192,12 @@ def markdown(res: dict) -> str:
     lines = [head, "|" + " --- |" * (len(cols) + 3)]
     met = True
     for name, e in res["embedded"].items():
-        r = res["rdflib"].get(name, {})
+        r = res.get("rdflib", {}).get(name, {})
         ref = r if "rows" in r else res.get("dedup", {}).get(name, {})
         speed, sp = _speed(e, r)
         rows = ref.get("rows", e.get("rows"))
         if rows is None or rows <= 1000:
-            met = met and e.get("median", 1e9) <= 0.1 and speed >= 5
+            met = met and e.get("median", 1e9) <= 0.1 and (speed >= 5 or "rdflib" not in res)
         cells = " | ".join(f"{ms(res[c].get(name, {}))} / {ms(res[c].get(name, {}), 'p95')}"
                            for c in cols)
         lines.append(f"| {name} | {e.get('rows', '?')} / {ref.get('rows', '?')} | {cells} | "
@@ -205,9 +212,11 @@ def markdown(res: dict) -> str:
             f" — every saved query on {what} "
             f"({res['quads']:,} quads), parameters bound to the most attested person and body; "
             f"warm, up to {res['runs']} runs each, each query cut at {res['timeout']:.0f} s. "
-            f"rdflib: `Dataset(default_union=True)` loaded from the N-Quads export in "
-            f"{res['rdflib_load']:.0f} s. Times are wall clock on a machine shared with other "
-            "work, so read them as upper bounds.")
+            + (f"rdflib: `Dataset(default_union=True)` loaded from the N-Quads export in "
+               f"{res['rdflib_load']:.0f} s. " if "rdflib" in res else
+               f"rdflib: {res.get('rdflib_skipped', 'not run')}. ")
+            + "Times are wall clock on a machine shared with other work, so read them as "
+            "upper bounds.")
     if "dedup" in res:
         text += (" *Embedded, deduplicated union* is an experiment, not the shipped store: the "
                  "same quads plus each distinct triple once in the default graph, queried "
@@ -240,8 +249,10 @@ def markdown(res: dict) -> str:
             text += (": the deduplicated-union column, which measures set semantics on the same "
                      "engine, is no faster")
         text += "."
-    text += ("\n\nTarget (every saved query with ≤ 1,000 rows: median ≤ 100 ms and ≥ 5× "
-             f"rdflib): **{'met' if met else 'not met'}** on this graph.")
+    target = ("every saved query with ≤ 1,000 rows: median ≤ 100 ms and ≥ 5× rdflib"
+              if "rdflib" in res else "every saved query with ≤ 1,000 rows: median ≤ 100 ms; "
+              "without rdflib the 5× half is not measured")
+    text += f"\n\nTarget ({target}): **{'met' if met else 'not met'}** on this graph."
     return text
 
 
@@ -282,7 +293,8 @@ def build_synthetic(nquads: Path, k: int) -> tuple[Path, Path, dict]:
     import resource
     import shutil
 
-    nq = WORK / f"synthetic-x{k}.nq"
+    nq = WORK / f"synthetic-x{k}" / "graph.nq"  # its own directory: Virtuoso loads *.nq
+    nq.parent.mkdir(parents=True, exist_ok=True)
     written = replicate(nquads, k, nq)
     store = WORK / f"store-x{k}"
     shutil.rmtree(store, ignore_errors=True)
@@ -319,6 +331,8 @@ def main() -> None:
                     help="also time the deduplicated-union experiment")
     ap.add_argument("--replicate", type=int, default=1,
                     help="synthetic scale-up: the corpus graph K times with fresh IRIs")
+    ap.add_argument("--no-rdflib", action="store_true",
+                    help=f"skip rdflib (skipped anyway above {RDFLIB_MAX_QUADS:,} quads)")
     args = ap.parse_args()
     if not args.store.exists():
         sys.exit(f"no store at {args.store}: run bench/ingest_bench.py first")
@@ -337,9 +351,18 @@ def main() -> None:
         build_dedup(args.nquads, WORK / "dedup")
         res["dedup"] = bench("dedup", lambda: DedupStore(WORK / "dedup"), texts, args.runs,
                              args.budget, args.timeout)
-    res["rdflib_load"] = load_rdflib(args.nquads)
-    res["rdflib"] = bench("rdflib", lambda: _DS, texts, min(args.runs, 5), args.budget,
-                          args.timeout)
+    if args.no_rdflib or res["quads"] > RDFLIB_MAX_QUADS:
+        res["rdflib_skipped"] = (
+            "not run" if args.no_rdflib else
+            f"not run above {RDFLIB_MAX_QUADS:,} quads: rdflib's in-memory Dataset takes "
+            f"about {RDFLIB_BYTES_PER_QUAD / 1024:.1f} KiB per quad (415 MiB for 217,613 "
+            f"quads), {res['quads'] * RDFLIB_BYTES_PER_QUAD / 2**30:.0f} GiB here, on a "
+            "24 GiB machine where each query runs in a forked copy")
+    else:
+        res["rdflib_load"] = load_rdflib(args.nquads)
+        res["rdflib"] = bench("rdflib", lambda: _DS, texts, min(args.runs, 5), args.budget,
+                              args.timeout)
+        _drop_rdflib()
     if not args.no_servers:
         from kg.remote import RemoteStore
 

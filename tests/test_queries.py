@@ -369,6 +369,39 @@ SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
   OPTIONAL { ?seat org:postIn ?b OPTIONAL { ?b rdfs:label ?body } }
   OPTIONAL { ?e schema:startDate ?date }
 }""",
+    "facts-evidence": """
+SELECT ?article ?relation ?evidence ?start ?end ?confidence
+WHERE {
+  ?att a kg:Attestation ; kg:relation ?relation ; kg:evidence ?evidence ;
+       kg:start ?start ; kg:end ?end ; kg:confidence ?confidence ;
+       prov:wasDerivedFrom/dcterms:identifier ?article .
+  FILTER(?relation != "mentions")
+}
+ORDER BY ?article ?start""",
+    "memberships": """
+SELECT ?person ?post ?body (COUNT(DISTINCT ?article) AS ?articles) (MIN(?date) AS ?first)
+       (MAX(?date) AS ?last)
+WHERE {
+  ?m a org:Membership ; org:member ?p ; org:role ?role ; prov:wasDerivedFrom ?article .
+  ?p foaf:name ?person .
+  ?role skos:prefLabel ?post . FILTER(LANG(?post) = "vi")
+  OPTIONAL { ?m org:organization/rdfs:label ?body }
+  OPTIONAL { ?article dcterms:date ?date }
+}
+GROUP BY ?person ?post ?body
+ORDER BY DESC(?articles) ?person""",
+    "body-heads": """
+SELECT ?body ?person ?post (MIN(?date) AS ?first) (MAX(?date) AS ?last)
+WHERE {
+  ?p org:headOf ?b ; foaf:name ?person .
+  ?m org:member ?p ; org:organization ?b ; org:role/skos:prefLabel ?post ;
+     prov:wasDerivedFrom ?article .
+  FILTER(LANG(?post) = "vi")
+  ?b rdfs:label ?body .
+  OPTIONAL { ?article dcterms:date ?date }
+}
+GROUP BY ?body ?person ?post
+ORDER BY ?body ?first""",
 }
 
 

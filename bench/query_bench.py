@@ -371,6 +371,8 @@ def main() -> None:
             subprocess.run(["rm", "-rf", str(loc)], check=True)
             subprocess.run([oxigraph_binary(), "load", "--location", str(loc), "--file",
                             str(args.nquads)], check=True, capture_output=True)
+            subprocess.run([oxigraph_binary(), "optimize", "--location", str(loc)],
+                           check=True, capture_output=True)  # as docs/scale.md says
             proc, base = start_oxigraph(loc)
             try:
                 print("oxigraph server", file=sys.stderr)

@@ -14,7 +14,7 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from kg import Store, ingest, read_path
+from kg import Store, ingest, read_path, run
 from kg.articles import Article, ReadError
 from kg.extract import Extractor
 from kg.extract.facts import EXPORT_FIELDS
@@ -266,3 +266,41 @@ def test_viz_writes_a_self_contained_page(sample_store, tmp_path):
     assert "vis.Network" in html
     assert "http://" not in html.replace("http://www.w3.org", "") or "src=\"http" not in html
     assert 'src="http' not in html and "<link" not in html
+
+
+def test_optimize_merges_what_bulk_writes_left(tmp_path):
+    """Every bulk write leaves its own sorted files, whose key ranges overlap (keys are
+    hashes); lookups then search each. Store.optimize merges them, answers unchanged."""
+    from kg.rdf import article_iri, graph_iri, term
+
+    def article(aid: str) -> list[ox.Quad]:
+        g, a = graph_iri(aid), article_iri(aid)
+        return [ox.Quad(a, term("rdf:type"), term("kg:Article"), g),
+                *(ox.Quad(ox.NamedNode(f"{a.value}/fact/{i}"), term("kg:start"), ox.Literal(i), g)
+                  for i in range(600))]
+
+    def files() -> int:
+        return len(list((tmp_path / "kg").rglob("*.sst")))
+
+    query = "SELECT (COUNT(*) AS ?n) (SUM(?i) AS ?sum) WHERE { ?f kg:start ?i }"
+    with Store.open(tmp_path / "kg", write=True) as store:
+        for batch in range(4):  # 4 bulk writes of 5 articles
+            store.replace_articles((f"a{batch}-{k}", article(f"a{batch}-{k}")) for k in range(5))
+        store.flush()
+        before, answer = files(), run(store, query).values()
+        store.optimize()
+        assert files() < before
+        assert run(store, query).values() == answer == [[str(20 * 600), str(20 * 179700)]]
+
+
+def test_ingest_compacts_after_a_big_run_only(tmp_path):
+    from kg.pipeline import OPTIMIZE_SHARE
+
+    samples = sorted(SAMPLES.glob("*.txt"))
+    with Store.open(tmp_path / "kg", write=True) as store:
+        first = ingest(samples[:-1], store)  # a new store: everything written is new
+        assert first.optimized
+        top_up = ingest(samples[-1:], store)
+        assert top_up.quads_written < OPTIMIZE_SHARE * top_up.triples_after
+        assert not top_up.optimized
+        assert ingest(samples[-1:], store, optimize=True).optimized

@@ -177,10 +177,14 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
 @click.option("--batch", type=click.IntRange(min=1), default=None,
               help="Articles per write (default: kg.pipeline.BATCH, 256): bigger is faster; "
                    "a crash loses at most two batches (re-run the same command to complete them).")
+@click.option("--optimize/--no-optimize", default=None,
+              help="Compact the store at the end, which makes queries up to several times "
+                   "faster after a big load (default: when this run wrote at least a tenth "
+                   "of the store's quads).")
 @endpoint_options(write=True)
 def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: int,
            progress: bool | None, judgements: str | None, batch: int | None,
-           remote: dict | None) -> None:
+           optimize: bool | None, remote: dict | None) -> None:
     """Read articles, extract facts and store them as RDF (one named graph per article).
 
     Re-ingesting an article replaces its graph, so running the same ingest twice
@@ -209,7 +213,7 @@ def ingest(paths: tuple[str, ...], store_path: str | None, wait: float, jobs: in
     with open_any(store_path, remote, write=True, wait=wait) as store:
         try:
             report = run_ingest(paths, store, jobs=jobs, progress=tick,
-                                batch=batch or BATCH,
+                                batch=batch or BATCH, optimize=optimize,
                                 judgements=Path(judgements) if judgements else None)
         except StoreError as exc:  # a remote server refused a write
             raise click.ClickException(str(exc)) from None

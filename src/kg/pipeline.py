@@ -43,6 +43,9 @@ WINDOW = 256  # articles read ahead of the writer at most
 # articles queued per extraction process: enough to keep it busy while the writer writes a
 # batch, few enough that the writer is not left waiting for a long queue at the end
 QUEUED = 32
+# An ingest that wrote at least this share of the store's quads compacts it at the end
+# (kg.store.Store.optimize): the first ingest of a corpus does, a daily top-up does not.
+OPTIMIZE_SHARE = 0.1
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -55,6 +58,7 @@ class IngestReport:
     triples_after: int = 0
     errors: list[ReadError] = field(default_factory=list)
     seconds: float = 0.0
+    optimized: bool = False
 
     @property
     def triples_added(self) -> int:
@@ -221,11 +225,13 @@ def iter_facts(paths: Iterable[str | Path], jobs: int = 1,
 
 def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int = 1,
            progress: Callable[[Article | ReadError], None] | None = None,
-           batch: int = BATCH, judgements: Path | None = None) -> IngestReport:
+           batch: int = BATCH, judgements: Path | None = None,
+           optimize: bool | None = None) -> IngestReport:
     """Ingest articles into ``store`` (opened for writing; an embedded Store or a
     kg.remote.RemoteStore); one named graph per article, replaced when it comes again.
     ``judgements``: curated same/not-same person table (default
-    data/person_judgements.tsv)."""
+    data/person_judgements.tsv). ``optimize``: compact the store at the end (None: when
+    this run wrote at least OPTIMIZE_SHARE of the store's quads)."""
     report = IngestReport(triples_before=len(store))
     started = time.perf_counter()
     store.replace_graph(VOCABULARY_GRAPH, vocabulary_quads())
@@ -281,5 +287,9 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     refresh_statistics(store)
     store.flush()
     report.triples_after = len(store)
+    if optimize or (optimize is None
+                    and report.quads_written >= OPTIMIZE_SHARE * report.triples_after):
+        store.optimize()
+        report.optimized = True
     report.seconds = time.perf_counter() - started
     return report

@@ -147,6 +147,10 @@ class RemoteStore:
     def close(self) -> None:
         pass
 
+    def optimize(self) -> None:
+        """Nothing to do: the server looks after its own storage (for Oxigraph's, run
+        `oxigraph optimize` after a bulk load; see docs/scale.md)."""
+
     def flush(self) -> None:
         pass
 

@@ -128,6 +128,18 @@ class Store:
         if self.writable:
             self.db.flush()
 
+    def optimize(self) -> None:
+        """Compact the store's indexes (RocksDB's compaction of everything).
+
+        Each bulk write adds sorted files whose key ranges overlap those already there
+        (keys are hashes, spread over the whole range), and every lookup then searches
+        each of them. Measured on the saved queries: a store loaded in one go from 10^6
+        quads answered about 2x faster once compacted, one of 10^7 quads 15-20x; the
+        corpus store written by `kg ingest` 1.5x. It costs about 4 µs per quad (0.7 s at
+        2x10^5 quads, 44 s at 10^7), so `kg ingest` runs it only after a run that grew
+        the store by a good share (kg.pipeline.OPTIMIZE_SHARE)."""
+        self.db.optimize()
+
     def __enter__(self) -> Store:
         return self
 
@@ -219,10 +231,13 @@ class Store:
             return True
         return False
 
-    def load(self, path: str | Path, fmt: str | None = None) -> None:
-        """Bulk-load an RDF file (N-Quads, TriG, ...) with Oxigraph's loader."""
+    def load(self, path: str | Path, fmt: str | None = None, *, optimize: bool = True) -> None:
+        """Bulk-load an RDF file (N-Quads, TriG, ...) with Oxigraph's loader, then compact
+        (:meth:`optimize`) unless told not to."""
         kwargs = {"format": FORMATS[fmt]} if fmt else {}
         self.db.bulk_load(path=str(path), **kwargs)
+        if optimize:
+            self.optimize()
 
     # --- reading -------------------------------------------------------------------------
 

@@ -205,12 +205,14 @@ def markdown(res: dict) -> str:
     syn = res.get("synthetic")
     what = "the corpus graph" if not syn else (
         f"a synthetic graph, the corpus graph {syn['copies']} times with fresh IRIs "
-        f"(`--replicate {syn['copies']}`; bulk load {syn['load_seconds']:.0f} s, store "
+        f"(`--replicate {syn['copies']}`; bulk load, compaction and statistics "
+        f"{syn['load_seconds']:.0f} s, store "
         f"{syn['store_bytes'] / 2**20:.0f} MiB, loader peak RSS "
         f"{syn['load_peak_rss_mib']:.0f} MiB)")
     text = (f"`python bench/query_bench.py{' --replicate ' + str(syn['copies']) if syn else ''}`"
             f" — every saved query on {what} "
-            f"({res['quads']:,} quads), parameters bound to the most attested person and body; "
+            f"({res['quads']:,} quads), parameters bound to the most frequent person, body, "
+            "award giver and recipient; "
             f"warm, up to {res['runs']} runs each, each query cut at {res['timeout']:.0f} s. "
             + (f"rdflib: `Dataset(default_union=True)` loaded from the N-Quads export in "
                f"{res['rdflib_load']:.0f} s. " if "rdflib" in res else

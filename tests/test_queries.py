@@ -510,9 +510,9 @@ _PREFIXED_SLICES = re.compile(
 
 
 def test_sliced_queries_cut_the_slices_from_a_prefixed_copy():
-    """Every sliced variable of co-members and personnel-events is cut from a "|"-prefixed
-    copy (one read from the store instead of five)."""
-    for name in ["co-members", "personnel-events"]:
+    """Every sliced variable of personnel-events is cut from a "|"-prefixed copy (one read
+    from the store instead of five). (co-members sorted that way took 61 s on Virtuoso.)"""
+    for name in ["personnel-events"]:
         text = saved_query(name).text
         order = text.rsplit("ORDER BY", 1)[1]
         sliced = set(_SLICES.findall(order))
@@ -603,7 +603,7 @@ NAMES = ["phan quoc viet", "Phan Quốc Việt", "quoc", "uoc vi", "an quoc viet
 
 @pytest.mark.parametrize("name", TOKEN_QUERIES)
 def test_token_lookup_answers_like_contains_over_every_key(name, sample_store):
-    assert len(TOKEN_QUERIES) >= 7
+    assert len(TOKEN_QUERIES) >= 6  # career-timeline: CONTAINS (Virtuoso, see the query)
     q = saved_query(name)
     scan = _scan_form(q.text)
     with Store.open(sample_store) as store:

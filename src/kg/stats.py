@@ -22,7 +22,7 @@ import hashlib
 
 import pyoxigraph as ox
 
-from .query import run
+from .query import run, run_saved
 from .rdf import ID, NS, STATISTICS_GRAPH, VOCABULARY_GRAPH, term
 
 # The live counts. Classes are counted in every graph but the vocabulary's (the post and
@@ -82,16 +82,13 @@ def refresh_statistics(store) -> None:
 
 
 def stored_counts(store) -> tuple[dict[str, int], dict[str, tuple[int, int]]] | None:
-    """The counts of the statistics graph, or None when the store has none."""
-    rows = run(store, f"""SELECT ?class ?count WHERE {{ GRAPH <{STATISTICS_GRAPH.value}> {{
-                           ?d a void:Dataset OPTIONAL {{ ?d void:classPartition ?p .
-                           ?p void:class ?class ; void:entities ?count }} }} }}""").rows
-    if not rows:
+    """The counts of the statistics graph (through the saved queries that read it), or
+    None when the store has none."""
+    if not run(store, f"ASK {{ GRAPH <{STATISTICS_GRAPH.value}> {{ ?d a void:Dataset }} }}"):
         return None
-    classes = {r[0].value: int(r[1].value) for r in rows if r[0] is not None}
-    relations = {r[0].value: (int(r[1].value), int(r[2].value)) for r in run(store, f"""
-        SELECT ?relation ?facts ?articles WHERE {{ GRAPH <{STATISTICS_GRAPH.value}> {{
-          ?p kg:ofRelation ?relation ; kg:facts ?facts ; kg:articles ?articles }} }}""").rows}
+    classes = {r[0].value: int(r[1].value) for r in run_saved(store, "stats-classes").rows}
+    relations = {r[0].value: (int(r[1].value), int(r[2].value))
+                 for r in run_saved(store, "stats-relations").rows}
     return classes, relations
 
 

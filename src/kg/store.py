@@ -134,7 +134,7 @@ class Store:
         Each bulk write adds sorted files whose key ranges overlap those already there
         (keys are hashes, spread over the whole range), and every lookup then searches
         each of them. Measured on the saved queries: a store loaded in one go from 10^6
-        quads answered about 2x faster once compacted, one of 10^7 quads 15-20x; the
+        quads answered about 2x faster once compacted, one of 10^7 quads 5-10x; the
         corpus store written by `kg ingest` 1.5x. It costs about 4 µs per quad (0.7 s at
         2x10^5 quads, 44 s at 10^7), so `kg ingest` runs it only after a run that grew
         the store by a good share (kg.pipeline.OPTIMIZE_SHARE)."""

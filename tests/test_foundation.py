@@ -304,3 +304,29 @@ def test_ingest_compacts_after_a_big_run_only(tmp_path):
         assert top_up.quads_written < OPTIMIZE_SHARE * top_up.triples_after
         assert not top_up.optimized
         assert ingest(samples[-1:], store, optimize=True).optimized
+
+
+def test_ingest_writes_the_tail_in_small_batches(tmp_path, monkeypatch):
+    """Once the input is all read, what is left goes in batches of TAIL_BATCH whenever
+    the writer is free, not in one full batch after the last article is mapped (that
+    write would run on one core while the other waits)."""
+    from kg import pipeline
+
+    from .test_crash import make_corpus
+
+    corpus = make_corpus(tmp_path / "c", n=40)  # all read at once (WINDOW is 256)
+    monkeypatch.setattr(pipeline, "TAIL_BATCH", 8)
+    sizes: list[int] = []
+
+    class Recording(Store):
+        def replace_articles(self, batch):
+            batch = list(batch)
+            sizes.append(len(batch))
+            return super().replace_articles(batch)
+
+    with Recording.open(tmp_path / "kg", write=True) as store:
+        report = ingest([corpus], store, jobs=1, batch=1000)
+        assert report.articles == 40
+        assert len(list(store.article_ids())) == 40
+    assert sum(sizes) == 40
+    assert len(sizes) >= 2 and sizes[0] == 8, sizes  # a full batch would be one write of 40

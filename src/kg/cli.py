@@ -175,7 +175,7 @@ def extract(paths: tuple[str, ...], fmt: str, output, jobs: int) -> None:
 @click.option("--judgements", type=click.Path(dir_okay=False, exists=True),
               help="Curated same/not-same person table (default: data/person_judgements.tsv).")
 @click.option("--batch", type=click.IntRange(min=1), default=None,
-              help="Articles per write (default: kg.pipeline.BATCH, 256): bigger is faster; "
+              help="Articles per write (default: kg.pipeline.BATCH, 512): bigger is faster; "
                    "a crash loses at most two batches (re-run the same command to complete them).")
 @click.option("--optimize/--no-optimize", default=None,
               help="Compact the store at the end, which makes queries up to several times "

@@ -135,9 +135,10 @@ class Store:
         (keys are hashes, spread over the whole range), and every lookup then searches
         each of them. Measured on the saved queries: a store loaded in one go from 10^6
         quads answered about 2x faster once compacted, one of 10^7 quads 5-10x; the
-        corpus store written by `kg ingest` 1.5x. It costs about 4 µs per quad (0.7 s at
-        2x10^5 quads, 44 s at 10^7), so `kg ingest` runs it only after a run that grew
-        the store by a good share (kg.pipeline.OPTIMIZE_SHARE)."""
+        corpus store written by `kg ingest` 1.5-2.7x. It costs about 4 µs per quad (0.7 s at
+        2x10^5 quads, 44 s at 10^7), so `kg ingest` runs it only in a run that grows
+        the store by a good share (kg.pipeline.OPTIMIZE_SHARE), once its input is all
+        read."""
         self.db.optimize()
 
     def __enter__(self) -> Store:

@@ -13,7 +13,7 @@ import pytest
 from kg import Store, read_paths
 from kg.distributed import VOCABULARY_NAME, input_files, plan, to_nquads
 from kg.rdf import ENTITIES_GRAPH, STATISTICS_GRAPH
-from kg.stats import refresh_statistics
+from kg.stats import refresh
 
 from .conftest import SAMPLES, run_kg
 
@@ -30,12 +30,12 @@ def client() -> Iterator:
 
 
 def load_shards(files: list[str], path: Path) -> ox.Store:
-    """The shards loaded as a store's bulk loader would, then the statistics counted as
+    """The shards loaded as a store's bulk loader would, then settled and counted as
     docs/scale.md says (`kg stats --refresh`)."""
     with Store.open(path, write=True) as store:
         for f in files:
             store.load(f, "nquads")
-        refresh_statistics(store)
+        refresh(store)
     db = ox.Store()
     with Store.open(path) as store:
         db.bulk_extend(store.db)

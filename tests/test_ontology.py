@@ -10,7 +10,7 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from kg import Store
+from kg import Store, ingest, run
 from kg.articles import Article
 from kg.extract.facts import Fact
 from kg.lexicon import load_lexicon
@@ -223,6 +223,10 @@ def broken(sample_store) -> ox.Store:
     db.add(ox.Quad(d.subject, d.predicate, bad_date, d.graph_name))
     lbl = one(str(RDFS.label))
     db.add(ox.Quad(lbl.subject, lbl.predicate, ox.Literal("no language tag"), lbl.graph_name))
+    pref = one(str(SKOS.prefLabel))  # a second preferred label in the same language
+    db.add(ox.Quad(pref.subject, pref.predicate,
+                   ox.Literal(pref.object.value + " (2)", language=pref.object.language),
+                   pref.graph_name))
     return db
 
 
@@ -232,6 +236,7 @@ EXPECTED = {
     "kgsh:Attestation MinCount kg:evidence",
     "kgsh:Dates Datatype dcterms:date",
     "kgsh:Labels Datatype rdfs:label",
+    "kgsh:Labels UniqueLang skos:prefLabel",
 }
 
 
@@ -257,7 +262,8 @@ def test_kg_validate_command(sample_store, tmp_path):
     out = run_kg("validate", str(bad))
     assert out.returncode == 1
     text = out.stdout.decode()
-    assert "5 violation(s)" in text
+    assert "6 violation(s)" in text
+    assert "one preferred label per language" in text
     assert "a membership has exactly one organisation" in text
     assert "a date is a valid xsd:date" in text
     assert not validate_file(bad).conforms
@@ -284,3 +290,35 @@ def test_a_membership_stated_twice_in_one_article_maps_once_with_its_event():
     db = _graph([_fact(**same), _fact(relation="elected", **same)])
     assert _ask(db, "?m a org:Membership ; kg:acquiredBy ?e . ?e a kg:Election")
     assert validate_oxigraph(db).conforms
+
+
+BODY_SPELLINGS = ["bộ Giao thông Vận tải", "Bộ Giao thông Vận tải", "Bộ Giao thông vận tải"]
+
+
+def test_one_preferred_label_per_body_whatever_the_order(tmp_path):
+    """Articles spell one body three ways (one IRI: the key is case blind). After each
+    ingest the body keeps one skos:prefLabel, the same whatever order or number of runs
+    brought the spellings, and the others are skos:altLabel (SKOS S14, kgsh:Labels)."""
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i, body in enumerate(BODY_SPELLINGS):
+        (corpus / f"gt-{i}.txt").write_text(
+            f" date 2026-03-0{i + 1} Họp báo\n\nÔng Nguyễn Văn Hùng{i}, Thứ trưởng {body}, "
+            "cho biết dự án sẽ hoàn thành trong năm nay.\n", encoding="utf-8")
+    files = sorted(corpus.glob("*.txt"))
+    labels = """SELECT ?p ?l WHERE { ?b rdfs:label ?any ; ?p ?l
+                FILTER(CONTAINS(LCASE(STR(?any)), "giao thông vận tải"))
+                VALUES ?p { skos:prefLabel skos:altLabel } }"""
+    seen = []
+    for name, runs in (("one-run", [files]), ("backwards", [[f] for f in reversed(files)])):
+        with Store.open(tmp_path / name, write=True) as store:
+            for run_files in runs:
+                ingest(run_files, store)
+                rows = {(p.value.rsplit("#", 1)[1], lit.value)
+                        for p, lit in run(store, labels).rows}
+                assert sum(p == "prefLabel" for p, _ in rows) == 1, rows
+            assert validate_store(store).conforms
+        seen.append(rows)
+    assert seen[0] == seen[1] == {("prefLabel", "Bộ Giao thông vận tải"),
+                                  ("altLabel", "Bộ Giao thông Vận tải"),
+                                  ("altLabel", "bộ Giao thông Vận tải")}

@@ -317,8 +317,9 @@ def export(fmt: str, output: str, store_path: str | None, wait: float,
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
 @click.option("--refresh", is_flag=True,
-              help="Recount and rewrite the statistics graph first (needed after loading "
-                   "N-Quads with a store's own bulk loader).")
+              help="First settle the bodies' preferred labels and recount the statistics "
+                   "graph, as kg ingest does at its end (needed after loading N-Quads "
+                   "with a store's own bulk loader).")
 @click.option("--live", is_flag=True,
               help="Count now, without reading or writing the statistics graph.")
 def stats(store_path: str | None, remote: dict | None, wait: float, fmt: str, refresh: bool,
@@ -333,12 +334,13 @@ def stats(store_path: str | None, remote: dict | None, wait: float, fmt: str, re
       kg stats
       kg stats --refresh --endpoint http://localhost:7878/query
     """
-    from .stats import refresh_statistics, store_stats
+    from .stats import refresh as refresh_store
+    from .stats import store_stats
 
     with open_any(store_path, remote, write=refresh, wait=wait) as store:
         try:
             if refresh:
-                refresh_statistics(store)
+                refresh_store(store)
             s = store_stats(store, live=live)
         except StoreError as exc:  # a remote server refused
             raise click.ClickException(str(exc)) from None

@@ -30,7 +30,7 @@ from .articles import Article, ArticleFile, ReadError, read_paths
 from .extract import Extractor, Fact
 from .rdf import VOCABULARY_GRAPH, Mapper, vocabulary_quads
 from .resolve import load_judgements, load_resolver
-from .stats import refresh_statistics
+from .stats import refresh
 from .store import Store
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
     if pending:
         report.quads_written += store.replace_articles(pending, bulk=not compacting)
     tell()
-    refresh_statistics(store)
+    refresh(store)  # one skos:prefLabel per body (kg.labels), then the counts (kg.stats)
     store.flush()
     report.triples_after = len(store)
     report.optimized = bool(compacting)

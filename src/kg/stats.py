@@ -81,6 +81,15 @@ def refresh_statistics(store) -> None:
     store.replace_graph(STATISTICS_GRAPH, statistics_quads(*live_counts(store)))
 
 
+def refresh(store) -> None:
+    """What the end of ``kg ingest`` and ``kg stats --refresh`` do to a store: one
+    preferred label per entity and language (kg.labels), then the counts."""
+    from .labels import settle_pref_labels
+
+    settle_pref_labels(store)
+    refresh_statistics(store)
+
+
 def stored_counts(store) -> tuple[dict[str, int], dict[str, tuple[int, int]]] | None:
     """The counts of the statistics graph (through the saved queries that read it), or
     None when the store has none."""

@@ -229,6 +229,10 @@ class Store:
         else:
             self.db.bulk_load(data, format=ox.RdfFormat.N_QUADS)
 
+    def update(self, sparql: str) -> None:
+        """Run one SPARQL Update (one transaction)."""
+        self.db.update(sparql, prefixes=PREFIXES)
+
     def remove_article(self, article_id: str) -> bool:
         g = graph_iri(article_id)
         if self.db.contains_named_graph(g):

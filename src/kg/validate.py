@@ -4,8 +4,9 @@ Two engines read the same shapes file:
 
 * ``sparql`` (default) compiles the SHACL Core subset the shapes use (targets by class
   and by subject-of, cardinality, class, datatype, node kind, value lists, ranges,
-  lengths, ``sh:hasValue``, ``sh:lessThan``, ``sh:node``) into SPARQL queries and runs
-  them on Oxigraph: the whole corpus validates in seconds, without copying the store.
+  lengths, ``sh:hasValue``, ``sh:lessThan``, ``sh:uniqueLang``, ``sh:node``) into SPARQL
+  queries and runs them on Oxigraph: the whole corpus validates in seconds, without
+  copying the store.
 * ``pyshacl`` runs the reference implementation on an rdflib copy of the union graph:
   slower, and the yardstick the tests compare the SPARQL engine with.
 
@@ -261,6 +262,11 @@ def _shape_checks(shapes: rdflib.Graph, shape, target: str) -> Iterator[Check]:
             q = (f"SELECT ?focus WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?n) "
                  f"WHERE {{ {pairs} }} GROUP BY ?focus }} FILTER(?n > {int(hi)}) }}")
             yield Check(s, "MaxCount", str(path), msg, q, has_value=False)
+        if shapes.value(prop, SH.uniqueLang) == rdflib.Literal(True):
+            q = (f"SELECT DISTINCT ?focus WHERE {{ {{ SELECT ?focus ?lang "
+                 f"(COUNT(DISTINCT ?value) AS ?n) WHERE {{ {pairs} BIND(LANG(?value) AS ?lang) "
+                 f'FILTER(?lang != "") }} GROUP BY ?focus ?lang }} FILTER(?n > 1) }}')
+            yield Check(s, "UniqueLang", str(path), msg, q, has_value=False)
         for hv in shapes.objects(prop, SH.hasValue):
             q = f"SELECT ?focus WHERE {{ {focus} FILTER NOT EXISTS {{ ?focus {p} {_n3(hv)} }} }}"
             yield Check(s, "HasValue", str(path), msg, q, has_value=False)

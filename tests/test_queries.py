@@ -69,12 +69,13 @@ def test_known_names_still_work(sample_store):
 def test_memberships(sample_store):
     rows = records(sample_store, "memberships")
     top = [r for r in rows if r["person"] == "Phan Quốc Việt" and r["post"] == "Chủ tịch"]
-    assert top and top[0]["body"] == "UBND tỉnh Hòa Bắc" and top[0]["articles"] == "2"
+    assert top and top[0]["body"] == "Ủy ban nhân dân tỉnh Hòa Bắc" and top[0]["articles"] == "2"
 
 
 def test_person_career(sample_store):
     rows = records(sample_store, "person-career")
-    chair = [r for r in rows if r["post"] == "Chủ tịch" and r["body"] == "UBND tỉnh Hòa Bắc"]
+    chair = [r for r in rows
+             if r["post"] == "Chủ tịch" and r["body"] == "Ủy ban nhân dân tỉnh Hòa Bắc"]
     assert len(chair) == 1
     assert chair[0]["articles"] == "2"
     assert (chair[0]["first"], chair[0]["last"]) == ("2026-02-03", "2026-04-22")
@@ -96,8 +97,8 @@ def test_body_roster(sample_store):
 def test_current_holders(sample_store):
     rows = records(sample_store, "current-holders")
     found = {(r["province"], r["body"], r["person"]) for r in rows}
-    assert ("Hòa Bắc", "UBND tỉnh Hòa Bắc", "Phan Quốc Việt") in found
-    assert ("Hòa Bắc", "HĐND tỉnh Hòa Bắc", "Nguyễn Hữu Tâm") in found
+    assert ("Hòa Bắc", "Ủy ban nhân dân tỉnh Hòa Bắc", "Phan Quốc Việt") in found
+    assert ("Hòa Bắc", "Hội đồng nhân dân tỉnh Hòa Bắc", "Nguyễn Hữu Tâm") in found
     assert all(r["title"] == "Chủ tịch" for r in rows)
     # Mai Văn Đức is "nguyên Chủ tịch" (former) of a district: neither current nor provincial
     assert "Mai Văn Đức" not in {r["person"] for r in rows}
@@ -140,13 +141,14 @@ def test_meetings_chaired_by_a_person(sample_store):
 
 def test_co_members(sample_store):
     rows = records(sample_store, "co-members")
-    assert ("UBND tỉnh Hòa Bắc", "Vũ Thị Lan") in {(r["body"], r["other"]) for r in rows}
+    assert ("Ủy ban nhân dân tỉnh Hòa Bắc", "Vũ Thị Lan") in {(r["body"], r["other"]) for r in rows}
     assert "Phan Quốc Việt" not in {r["other"] for r in rows}
 
 
 def test_sub_bodies(sample_store):
     rows = records(sample_store, "sub-bodies")
-    assert ("Sở Y tế tỉnh Hòa Bắc", "UBND tỉnh Hòa Bắc") in {(r["body"], r["within"]) for r in rows}
+    assert ("Sở Y tế tỉnh Hòa Bắc", "Ủy ban nhân dân tỉnh Hòa Bắc") in {
+        (r["body"], r["within"]) for r in rows}
     party = records(sample_store, "sub-bodies", {"name": "tinh uy"})
     assert "Ban Thường vụ Tỉnh ủy" in {r["body"] for r in party}
 
@@ -170,7 +172,7 @@ def test_facts_evidence(sample_store):
 
 def test_body_heads(sample_store):
     rows = records(sample_store, "body-heads")
-    assert ("UBND tỉnh Hòa Bắc", "Phan Quốc Việt", "Chủ tịch") in {
+    assert ("Ủy ban nhân dân tỉnh Hòa Bắc", "Phan Quốc Việt", "Chủ tịch") in {
         (r["body"], r["person"], r["post"]) for r in rows}
     assert "Vũ Thị Lan" not in {r["person"] for r in rows}  # a deputy is not a head
 
@@ -289,7 +291,7 @@ SELECT DISTINCT ?province ?body ?person ?title ?since ?last WHERE {
   FILTER(LANG(?title) = "vi" && LCASE(STR(?title)) = LCASE(STR(?post)))
   ?m a org:Membership ; org:role ?role ; org:organization ?b ; org:member/foaf:name ?person .
   ?b kg:province ?province .
-  { SELECT ?b (SAMPLE(?l) AS ?body) WHERE { ?b kg:province ?pr ; rdfs:label ?l } GROUP BY ?b }
+  { SELECT ?b (SAMPLE(?l) AS ?body) WHERE { ?b kg:province ?pr ; skos:prefLabel ?l } GROUP BY ?b }
   { SELECT ?m (MIN(?d) AS ?since) (MAX(?d) AS ?last)
     WHERE { GRAPH ?g { ?m kg:attestedOn ?d } } GROUP BY ?m }
   GRAPH ?g1 { ?m kg:status kg:Current ; kg:attestedOn ?last }
@@ -317,17 +319,17 @@ SELECT ?p ?person ?m ?post ?b ?body ?article ?date ?status ?event WHERE {
 }""",
     "sub-bodies": """
 SELECT DISTINCT ?top ?body ?within WHERE {
-  ?t a org:Organization ; kg:searchKey ?key ; rdfs:label ?top .
+  ?t a org:Organization ; kg:searchKey ?key ; skos:prefLabel ?top .
   FILTER(CONTAINS(?key, ?name_folded))
   ?b org:subOrganizationOf+ ?t .
   FILTER(?b != ?t)
-  ?b org:subOrganizationOf ?w ; rdfs:label ?body .
-  ?w rdfs:label ?within .
+  ?b org:subOrganizationOf ?w ; skos:prefLabel ?body .
+  ?w skos:prefLabel ?within .
 }""",
     "body-roster": """
 SELECT ?body ?person ?post (COUNT(DISTINCT ?article) AS ?articles) (MAX(?date) AS ?last) WHERE {
   { SELECT DISTINCT ?b WHERE { ?b kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
-  ?b rdfs:label ?body .
+  ?b skos:prefLabel ?body .
   ?m org:organization ?b ; org:member/foaf:name ?person ; org:role/skos:prefLabel ?post ;
      prov:wasDerivedFrom ?article .
   FILTER(LANG(?post) = "vi")
@@ -353,7 +355,7 @@ SELECT ?person ?body ?other (GROUP_CONCAT(DISTINCT ?otherPost; separator=", ") A
 WHERE {
   { SELECT DISTINCT ?p WHERE { ?p kg:searchKey ?key . FILTER(CONTAINS(?key, ?name_folded)) } }
   ?p foaf:name ?person ; org:memberOf ?b .
-  ?b rdfs:label ?body .
+  ?b skos:prefLabel ?body .
   ?m org:organization ?b ; org:member ?q ; org:role ?role .
   FILTER(?q != ?p)
   ?role skos:prefLabel ?otherPost . FILTER(LANG(?otherPost) = "vi")
@@ -365,7 +367,7 @@ SELECT ?giver ?award ?recipient ?date ?title WHERE {
   ?c a kg:AwardConferral ; kg:awardLabel ?award ; kg:recipient/rdfs:label ?recipient ;
      prov:wasDerivedFrom ?article .
   ?article dcterms:title ?title .
-  OPTIONAL { ?c kg:giver ?g OPTIONAL { ?g rdfs:label ?giver } }
+  OPTIONAL { ?c kg:giver ?g OPTIONAL { ?g skos:prefLabel ?giver } }
   OPTIONAL { ?article dcterms:date ?date }
 }""",
     "meetings-chaired": """
@@ -378,15 +380,15 @@ SELECT ?person ?date ?title ?evidence WHERE {
     "province-mergers": """
 SELECT DISTINCT ?province ?predecessor ?successor ?date WHERE {
   ?e a org:ChangeEvent ; org:originalOrganization ?a ; org:resultingOrganization ?b .
-  ?a rdfs:label ?predecessor .
-  ?b rdfs:label ?successor .
+  ?a skos:prefLabel ?predecessor .
+  ?b skos:prefLabel ?successor .
   OPTIONAL { ?e dcterms:date ?date }
   OPTIONAL { ?a kg:province ?province }
 }""",
     "resolutions": """
 SELECT ?body ?resolution (COUNT(DISTINCT ?article) AS ?articles) WHERE {
   ?r a kg:Resolution ; kg:adoptedBy ?by ; rdfs:label ?resolution ; prov:wasDerivedFrom ?article .
-  ?by rdfs:label ?body .
+  ?by skos:prefLabel ?body .
 }
 GROUP BY ?body ?resolution""",
     "personnel-events": """
@@ -397,7 +399,7 @@ SELECT DISTINCT ?date ?event ?person ?post ?body ?evidence WHERE {
   ?m kg:post ?seat . ?seat org:role/skos:prefLabel ?post . FILTER(LANG(?post) = "vi")
   OPTIONAL { ?att kg:asserts ?m ; kg:relation ?event ; kg:evidence ?evidence ;
                   prov:wasDerivedFrom ?article }
-  OPTIONAL { ?seat org:postIn ?b OPTIONAL { ?b rdfs:label ?body } }
+  OPTIONAL { ?seat org:postIn ?b OPTIONAL { ?b skos:prefLabel ?body } }
   OPTIONAL { ?e schema:startDate ?date }
 }""",
     "facts-evidence": """
@@ -416,7 +418,7 @@ WHERE {
   ?m a org:Membership ; org:member ?p ; org:role ?role ; prov:wasDerivedFrom ?article .
   ?p foaf:name ?person .
   ?role skos:prefLabel ?post . FILTER(LANG(?post) = "vi")
-  OPTIONAL { ?m org:organization/rdfs:label ?body }
+  OPTIONAL { ?m org:organization/skos:prefLabel ?body }
   OPTIONAL { ?article dcterms:date ?date }
 }
 GROUP BY ?person ?post ?body
@@ -428,7 +430,7 @@ WHERE {
   ?m org:member ?p ; org:organization ?b ; org:role/skos:prefLabel ?post ;
      prov:wasDerivedFrom ?article .
   FILTER(LANG(?post) = "vi")
-  ?b rdfs:label ?body .
+  ?b skos:prefLabel ?body .
   OPTIONAL { ?article dcterms:date ?date }
 }
 GROUP BY ?body ?person ?post

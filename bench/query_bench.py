@@ -119,9 +119,11 @@ def bench(label: str, opener: Callable[[], object], texts: dict[str, str], runs:
 def side_by_side(store_opener: Callable[[], object], texts: dict[str, str],
                  rdflib_res: dict[str, dict], rounds: int, timeout: float) -> dict[str, dict]:
     """The queries rdflib answers within the cut, timed again with the two stores taking
-    turns (embedded, rdflib, embedded, ...; a few runs each turn): this VM's speed swings
-    by up to 2x from one minute to the next, and a ratio of two medians measured minutes
-    apart carried that swing. The ratio is of the medians over the turns."""
+    turns (embedded, rdflib, embedded, ...): this VM's speed swings by up to 2x from one
+    minute to the next, and a ratio of two medians measured minutes apart carried that
+    swing. Each turn is a fresh child (so that a runaway query can be cut) that warms up
+    and then runs the query up to 10 times in 2 s; the ratio is of the medians over the
+    turns."""
     out: dict[str, dict] = {}
     for name, text in texts.items():
         if "median" not in rdflib_res.get(name, {}):
@@ -131,7 +133,7 @@ def side_by_side(store_opener: Callable[[], object], texts: dict[str, str],
         for _ in range(rounds):
             for label, opener, into in (("embedded", store_opener, mine),
                                         ("rdflib", lambda: _DS, theirs)):
-                r = bench(label, opener, {name: text}, 3, 0.5, timeout)[name]
+                r = bench(label, opener, {name: text}, 10, 2.0, timeout)[name]
                 if "median" in r:
                     into.append(r["median"])
         if mine and theirs:
@@ -249,9 +251,9 @@ def markdown(res: dict) -> str:
             + "Times are wall clock on a machine shared with other work, so read them as "
             "upper bounds."
             + (" Where rdflib answers within the cut, the ratio is measured again with the "
-               "two stores taking turns (7 turns of 3 runs each, medians): the VM's speed "
-               "swings by up to 2× between minutes, so medians taken minutes apart are "
-               "not comparable." if res.get("side_by_side") else ""))
+               "two stores taking turns (7 turns of up to 10 runs in 2 s each, medians): "
+               "the VM's speed swings by up to 2× between minutes, so medians taken "
+               "minutes apart are not comparable." if res.get("side_by_side") else ""))
     if "dedup" in res:
         text += (" *Embedded, deduplicated union* is an experiment, not the shipped store: the "
                  "same quads plus each distinct triple once in the default graph, queried "
@@ -398,7 +400,7 @@ def main() -> None:
         res["rdflib"] = bench("rdflib", lambda: _DS, texts, min(args.runs, 5), args.budget,
                               args.timeout)
         res["side_by_side"] = side_by_side(lambda: Store.open(args.store), texts,
-                                           res["rdflib"], 7, args.timeout)
+                                           res["rdflib"], 7, args.timeout)  # 7 turns
         _drop_rdflib()
     if not args.no_servers:
         from kg.remote import RemoteStore

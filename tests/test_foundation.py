@@ -319,10 +319,10 @@ def test_ingest_writes_the_tail_in_small_batches(tmp_path, monkeypatch):
     sizes: list[int] = []
 
     class Recording(Store):
-        def replace_articles(self, batch, *, bulk=True):
+        def replace_articles(self, batch):
             batch = list(batch)
             sizes.append(len(batch))
-            return super().replace_articles(batch, bulk=bulk)
+            return super().replace_articles(batch)
 
     with Recording.open(tmp_path / "kg", write=True) as store:
         report = ingest([corpus], store, jobs=1, batch=1000)
@@ -330,45 +330,3 @@ def test_ingest_writes_the_tail_in_small_batches(tmp_path, monkeypatch):
         assert len(list(store.article_ids())) == 40
     assert sum(sizes) == 40
     assert len(sizes) >= 2 and sizes[0] == 8, sizes  # a full batch would be one write of 40
-
-
-def test_a_big_ingest_compacts_while_its_last_articles_are_mapped(tmp_path, monkeypatch):
-    """A big run compacts the store once the input is all read (in the writer thread,
-    while the last articles are extracted and mapped); what follows goes in as plain
-    transactions, and the store holds exactly what a run without compaction writes."""
-    from kg import pipeline
-
-    from .test_crash import make_corpus
-
-    corpus = make_corpus(tmp_path / "c", n=40)
-    monkeypatch.setattr(pipeline, "WINDOW", 8)  # all read once ~32 are mapped
-    monkeypatch.setattr(pipeline, "QUEUED", 2)
-    calls: list[str] = []
-
-    class Recording(Store):
-        def replace_articles(self, batch, *, bulk=True):
-            calls.append("bulk" if bulk else "transaction")
-            return super().replace_articles(batch, bulk=bulk)
-
-        def optimize(self):
-            calls.append("optimize")
-            super().optimize()
-
-    with Recording.open(tmp_path / "kg", write=True) as store:
-        report = ingest([corpus], store, jobs=1, batch=4)
-        assert report.optimized and report.articles == 40
-        got = named_quads(store)
-    assert calls.count("optimize") == 1, calls
-    after = calls[calls.index("optimize") + 1:]
-    assert after and set(after) == {"transaction"}, calls
-    assert set(calls[:calls.index("optimize")]) == {"bulk"}, calls
-    with Store.open(tmp_path / "plain", write=True) as plain:
-        assert not ingest([corpus], plain, jobs=0, optimize=False).optimized
-        assert named_quads(plain) == got
-
-
-def named_quads(store: Store) -> tuple[int, set[ox.Quad]]:
-    """The store's quad count and its quads without blank nodes (the vocabulary's
-    OWL restrictions get new labels in each store)."""
-    return len(store), {q for q in store.db if not any(
-        isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}

@@ -260,28 +260,17 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
         store, lex, load_judgements(judgements) if judgements else None), once=True)
     pending: list[tuple[str, list[ox.Quad]]] = []
     read_all = False  # every input read: what is left is in flight or pending
-    submitted = 0  # quads handed to the writer so far
-    compacting: bool | None = None  # decided once the input is all read (see below)
 
     def inputs() -> Iterator[Article | ReadError | ArticleFile]:
         nonlocal read_all
         yield from read_paths(paths, defer=True)
         read_all = True
 
-    def write_and_compact(done: list[tuple[str, list[ox.Quad]]]) -> int:
-        written = store.replace_articles(done)
-        store.optimize()
-        return written
-
     # Batches are written in a thread, one at a time and in order, while the next one is
     # mapped: the store's bulk load runs without Python's lock. Once the input is all
     # read, smaller batches go whenever the writer is free, so that little is left to
     # write after the last article is mapped (a full batch then took ~0.7 s of the
-    # corpus's ~11 s, on one core while the other waited). A big run also compacts the
-    # store then (Store.optimize, ~1 s on the corpus), in the writer thread while the
-    # last ~WINDOW articles are extracted and mapped, rather than after them; their
-    # writes follow as plain transactions, which add no files (queries on the corpus
-    # store then run within ~10 % of a store compacted at the very end).
+    # corpus's ~11 s, on one core while the other waited).
     with ThreadPoolExecutor(1, thread_name_prefix="kg-store-writer") as writer:
         writing: Future[int] | None = None
         for article, facts, _, locality in extracted(inputs(), jobs, report.errors,
@@ -298,34 +287,22 @@ def ingest(paths: Iterable[str | Path], store: Store | RemoteStore, *, jobs: int
             report.articles += 1
             report.facts += len(facts)
             pending.append((article.id, quads))
-            compact_now = False
-            if read_all and compacting is None:
-                # early only when a batch went before (a run shorter than the read-ahead
-                # window compacts at the end) and the run is a big one
-                due = submitted + sum(len(qs) for _, qs in pending)
-                compacting = compact_now = optimize is None and submitted > 0 and \
-                    due >= OPTIMIZE_SHARE * (report.triples_before + due)
-            if compact_now or len(pending) >= batch or (
+            if len(pending) >= batch or (
                     read_all and len(pending) >= min(batch, TAIL_BATCH)
                     and (writing is None or writing.done())):
                 if writing is not None:
                     report.quads_written += writing.result()  # a failed write stops here
-                submitted += sum(len(qs) for _, qs in pending)
-                writing = writer.submit(write_and_compact, pending) if compact_now else \
-                    writer.submit(store.replace_articles, pending, bulk=not compacting)
-                pending = []
+                writing, pending = writer.submit(store.replace_articles, pending), []
         if writing is not None:
             report.quads_written += writing.result()
     if pending:
-        report.quads_written += store.replace_articles(pending, bulk=not compacting)
+        report.quads_written += store.replace_articles(pending)
     tell()
     refresh(store)  # one skos:prefLabel per body (kg.labels), then the counts (kg.stats)
     store.flush()
     report.triples_after = len(store)
-    report.optimized = bool(compacting)
-    if not compacting and (optimize or (
-            optimize is None
-            and report.quads_written >= OPTIMIZE_SHARE * report.triples_after)):
+    if optimize or (optimize is None
+                    and report.quads_written >= OPTIMIZE_SHARE * report.triples_after):
         store.optimize()
         report.optimized = True
     report.seconds = time.perf_counter() - started

@@ -185,10 +185,8 @@ class RemoteStore:
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
         self._replace({graph.value: [q.triple for q in quads]})
 
-    def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]], *,
-                         bulk: bool = True) -> int:
-        """Replace each article's named graph(s) by the given quads; returns quads written.
-        (``bulk`` is for the embedded store; the server decides how it writes.)"""
+    def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]]) -> int:
+        """Replace each article's named graph(s) by the given quads; returns quads written."""
         graphs: dict[str, list[ox.Triple]] = {}
         for _, quads in batch:
             for q in quads:

@@ -137,8 +137,7 @@ class Store:
         quads answered about 2x faster once compacted, one of 10^7 quads 5-10x; the
         corpus store written by `kg ingest` 1.5-2.7x. It costs about 4 µs per quad (0.7 s at
         2x10^5 quads, 44 s at 10^7), so `kg ingest` runs it only in a run that grows
-        the store by a good share (kg.pipeline.OPTIMIZE_SHARE), once its input is all
-        read."""
+        the store by a good share (kg.pipeline.OPTIMIZE_SHARE)."""
         self.db.optimize()
 
     def __enter__(self) -> Store:
@@ -149,14 +148,11 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------
 
-    def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]], *,
-                         bulk: bool = True) -> int:
+    def replace_articles(self, batch: Iterable[tuple[str, list[ox.Quad]]]) -> int:
         """Replace each article's named graph by the given quads; returns quads written.
 
         The whole batch is one transaction: a crash leaves every article of it either
         as it was before or complete. An id given twice keeps its last quads.
-        ``bulk=False``: new graphs go in a plain transaction too, which adds no files to
-        the store (for the writes that follow a compaction).
         """
         batch = list(batch)
         latest = dict(batch)  # last wins, first position kept
@@ -164,18 +160,17 @@ class Store:
         quads = [q for qs in latest.values() for q in qs]
         if len(latest) < len(batch):  # what earlier versions add to the entities graph stays
             quads += [q for _, qs in batch for q in qs if q.graph_name == ENTITIES_GRAPH]
-        self._replace(graphs, quads, bulk)
+        self._replace(graphs, quads)
         return len(quads)
 
     def replace_graph(self, graph: ox.NamedNode, quads: Iterable[ox.Quad]) -> None:
         """Replace one named graph by ``quads`` in one transaction."""
         self._replace([graph], list(quads))
 
-    def _replace(self, graphs: list[ox.NamedNode], quads: list[ox.Quad],
-                 bulk: bool = True) -> None:
+    def _replace(self, graphs: list[ox.NamedNode], quads: list[ox.Quad]) -> None:
         old_graphs = [g for g in graphs if self.db.contains_named_graph(g)]
         if not old_graphs:
-            self._add_new(quads, bulk)
+            self._add_new(quads)
             return
         # Removing the old quads and inserting the new ones must be one transaction, and
         # pyoxigraph exposes no transaction object: a SPARQL update runs in exactly one.
@@ -194,7 +189,7 @@ class Store:
         if removed or added or emptied:
             self.db.update(replace_update(emptied, added, removed))
 
-    def _add_new(self, quads: list[ox.Quad], bulk: bool = True) -> None:
+    def _add_new(self, quads: list[ox.Quad]) -> None:
         """Write graphs the store does not hold yet, fast and still crash-safe.
 
         Oxigraph's bulk path (``bulk_extend``: sorted files handed to RocksDB in one
@@ -207,7 +202,7 @@ class Store:
         transaction between two ingestions makes RocksDB flush its memtable each batch.
         Small batches take the transactional path alone (a bulk write costs a few files).
         """
-        if not bulk or len(quads) < BULK_MIN_QUADS:
+        if len(quads) < BULK_MIN_QUADS:
             self.db.extend(quads)  # transactional: all of it or nothing
             return
         content, records = [], []

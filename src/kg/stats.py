@@ -22,6 +22,7 @@ import hashlib
 
 import pyoxigraph as ox
 
+from .labels import settle_pref_labels
 from .query import run, run_saved
 from .rdf import ID, NS, STATISTICS_GRAPH, VOCABULARY_GRAPH, term
 
@@ -84,8 +85,6 @@ def refresh_statistics(store) -> None:
 def refresh(store) -> None:
     """What the end of ``kg ingest`` and ``kg stats --refresh`` do to a store: one
     preferred label per entity and language (kg.labels), then the counts."""
-    from .labels import settle_pref_labels
-
     settle_pref_labels(store)
     refresh_statistics(store)
 

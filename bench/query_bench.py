@@ -90,10 +90,14 @@ RDFLIB_MAX_QUADS = 4_000_000
 RDFLIB_BYTES_PER_QUAD = 2000  # measured: 415 MiB for the corpus graph's 217,613 quads
 
 
+def _rows(store, text: str) -> int:
+    """Run ``text`` on the embedded store, a RemoteStore, or rdflib's Dataset."""
+    return len(list(_DS.query(text))) if store is _DS else len(run(store, text).rows)
+
+
 def _child(conn, opener: Callable[[], object], text: str, runs: int, budget: float) -> None:
     store = opener()
-    times, rows = timings(lambda: len(run(store, text).rows) if store is not _DS
-                          else len(list(_DS.query(text))), runs, budget)
+    times, rows = timings(lambda: _rows(store, text), runs, budget)
     conn.send((times, rows))
 
 
@@ -121,8 +125,7 @@ def _turn_server(conn, opener: Callable[[], object]) -> None:
     query it is sent (warm-up, then up to 10 runs in 2 s), until it is sent None."""
     store = opener()
     while (text := conn.recv()) is not None:
-        times, _ = timings(lambda: len(run(store, text).rows) if store is not _DS
-                           else len(list(_DS.query(text))), 10, 2.0)
+        times, _ = timings(lambda: _rows(store, text), 10, 2.0)
         conn.send(statistics.median(times))
 
 

@@ -20,7 +20,14 @@ from kg.localservers import (
     stop,
     virtuoso_available,
 )
-from kg.remote import RemoteStore, _bnode_slices, default_update_endpoint, with_prefixes
+from kg.remote import (
+    RemoteError,
+    RemoteStore,
+    _bnode_slices,
+    default_update_endpoint,
+    with_hints,
+    with_prefixes,
+)
 
 from .conftest import SAMPLES, run_kg
 
@@ -167,7 +174,29 @@ def test_construct_and_ask_through_remote(oxigraph: str) -> None:
         assert triples and all(isinstance(t, ox.Triple) for t in triples)
 
 
+@pytest.mark.parametrize("server", ["oxigraph", "virtuoso"])
+def test_a_hint_goes_to_its_engine_only(server: str, request) -> None:
+    """A "# hint virtuoso:" line is sent to Virtuoso (which refuses this unknown option,
+    so the test sees that it arrived) and is only a comment to Oxigraph."""
+    base = request.getfixturevalue(server)
+    q = "# hint virtuoso: DEFINE sql:no-such-option 1\nSELECT (1 AS ?x) WHERE { }"
+    with RemoteStore(base + ("/query" if server == "oxigraph" else "/sparql")) as remote:
+        if server == "virtuoso":
+            with pytest.raises(RemoteError, match="no-such-option"):
+                remote.query(q)
+        else:
+            assert [s["x"].value for s in remote.query(q)] == ["1"]
+
+
 # --- units ---------------------------------------------------------------------------------
+
+
+def test_with_hints_picks_the_server_s_lines() -> None:
+    q = ('# hint virtuoso: DEFINE sql:select-option "order"\n# hint fuseki: X\n'
+         "SELECT * WHERE { ?s ?p ?o }")
+    out = with_hints(q, "Virtuoso/07.20.3229 (Linux) x86_64-pc-linux-gnu")
+    assert out.startswith('DEFINE sql:select-option "order"\n#') and "\nX\n" not in out
+    assert with_hints(q, "Oxigraph/0.5.3") == q == with_hints(q, "")
 
 
 def test_with_prefixes_adds_only_missing_used_prefixes() -> None:

@@ -45,7 +45,7 @@ def _parse_saved(path: Path) -> SavedQuery:
         m = re.match(r"param\s+(\w+):\s*(.*)", body)
         if m:
             params[m.group(1)] = m.group(2)
-        elif body:
+        elif body and not body.startswith("hint "):  # an engine hint (kg.remote)
             desc.append(body)
     return SavedQuery(path.stem, " ".join(desc), params, text, path)
 

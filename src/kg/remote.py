@@ -55,6 +55,10 @@ GRAPH_PARSERS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 OUR_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
+# A saved query may carry a line for one engine: "# hint virtuoso: DEFINE ..." is put in
+# front of the query when the server's Server header names that engine (kg.remote only;
+# the line is a comment to every other client).
+HINT = re.compile(r"^#\s*hint\s+([\w.-]+):\s*(.+?)\s*$", re.MULTILINE)
 MAX_TRIPLES_PER_UPDATE = 5000
 MAX_TEMPLATE = 200  # Virtuoso compiles a template to SQL, one block per triple
 
@@ -109,6 +113,14 @@ def with_prefixes(sparql: str) -> str:
     return "\n".join([*lines, sparql]) if lines else sparql
 
 
+def with_hints(sparql: str, server: str) -> str:
+    """Put in front of the query the hints it carries for this server (``server``: the
+    HTTP Server header, "Virtuoso/07.20.3229 (Linux) ...")."""
+    product = server.split("/", 1)[0].strip().lower()
+    hints = [text for engine, text in HINT.findall(sparql) if engine.lower() == product]
+    return "\n".join([*hints, sparql]) if hints else sparql
+
+
 def default_update_endpoint(endpoint: str) -> str:
     """Oxigraph and Fuseki answer updates at .../update beside .../query; others (Virtuoso,
     GraphDB, Blazegraph) at the same URL."""
@@ -137,6 +149,7 @@ class RemoteStore:
             handlers += [urllib.request.HTTPDigestAuthHandler(mgr),
                          urllib.request.HTTPBasicAuthHandler(mgr)]
         self._opener = urllib.request.build_opener(*handlers)
+        self._server: str | None = None  # the Server header, once a request told it
 
     @classmethod
     def open(cls, endpoint: str, **kwargs) -> RemoteStore:
@@ -168,6 +181,7 @@ class RemoteStore:
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
                 ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+                self._server = resp.headers.get("Server") or ""
                 return ctype, resp.read(), dict(resp.headers)
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()
@@ -235,8 +249,13 @@ class RemoteStore:
         iterator of Triples: the same objects the embedded store returns."""
         m = QUERY_FORM.match(sparql)
         graph = m is not None and m.group(1).upper() in {"CONSTRUCT", "DESCRIBE"}
+        text = with_prefixes(sparql)
+        if HINT.search(sparql):
+            if self._server is None:
+                self.query("ASK { }")  # learn which server this is
+            text = with_hints(text, self._server or "")
         ctype, body, _ = self._request(
-            self.endpoint, urlencode({"query": with_prefixes(sparql)}).encode(),
+            self.endpoint, urlencode({"query": text}).encode(),
             {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
              "Accept": GRAPH_ACCEPT if graph else RESULTS_ACCEPT})
         if ctype in RESULT_PARSERS:

@@ -5,7 +5,10 @@ A saved query is a ``.rq`` file whose leading comment says what it is for::
     # Career of a person: posts, bodies, first and last dates seen, articles.
     # param name: part of the person's name (accent and case blind)
 
-Parameters are bound with SPARQL substitutions (never pasted into the query text).
+Parameters are bound with SPARQL substitutions (never pasted into the query text). A line
+``# hint ENGINE: TEXT`` anywhere in the file is a comment to every engine but one:
+kg.remote puts TEXT in front of the query when the server is ENGINE (``# hint virtuoso:
+DEFINE sql:select-option "order"``).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pyoxigraph as ox
 from .text import fold
 
 QUERY_DIR = Path(__file__).parent / "queries"
+HINT = re.compile(r"^#[ \t]*hint[ \t]+([\w.-]+):[ \t]*(\S.*?)[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def _parse_saved(path: Path) -> SavedQuery:
         m = re.match(r"param\s+(\w+):\s*(.*)", body)
         if m:
             params[m.group(1)] = m.group(2)
-        elif body and not body.startswith("hint "):  # an engine hint (kg.remote)
+        elif body and not HINT.match(line):
             desc.append(body)
     return SavedQuery(path.stem, " ".join(desc), params, text, path)
 

@@ -30,6 +30,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pyoxigraph as ox
 
+from .query import HINT
 from .rdf import ENTITIES_GRAPH, GRAPH, SHARED_GRAPHS
 from .store import FORMATS, PREFIXES, StoreError
 
@@ -55,10 +56,6 @@ GRAPH_PARSERS = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 OUR_GRAPHS = f'FILTER(STRSTARTS(STR(?g), "{GRAPH}"))'
-# A saved query may carry a line for one engine: "# hint virtuoso: DEFINE ..." is put in
-# front of the query when the server's Server header names that engine (kg.remote only;
-# the line is a comment to every other client).
-HINT = re.compile(r"^#\s*hint\s+([\w.-]+):\s*(.+?)\s*$", re.MULTILINE)
 MAX_TRIPLES_PER_UPDATE = 5000
 MAX_TEMPLATE = 200  # Virtuoso compiles a template to SQL, one block per triple
 
@@ -114,10 +111,11 @@ def with_prefixes(sparql: str) -> str:
 
 
 def with_hints(sparql: str, server: str) -> str:
-    """Put in front of the query the hints it carries for this server (``server``: the
-    HTTP Server header, "Virtuoso/07.20.3229 (Linux) ...")."""
-    product = server.split("/", 1)[0].strip().lower()
-    hints = [text for engine, text in HINT.findall(sparql) if engine.lower() == product]
+    """Put in front of the query the lines it carries for this server's engine (kg.query:
+    ``# hint virtuoso: ...``); ``server`` is the HTTP Server header ("Virtuoso/07.20.3229
+    (Linux) ...", "Apache Jena Fuseki (5.1.0)"), which names the engine as a word."""
+    words = set(re.findall(r"[a-z]+", server.lower()))
+    hints = [text for engine, text in HINT.findall(sparql) if engine.lower() in words]
     return "\n".join([*hints, sparql]) if hints else sparql
 
 
@@ -181,7 +179,8 @@ class RemoteStore:
         try:
             with self._opener.open(req, timeout=self.timeout) as resp:
                 ctype = (resp.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-                self._server = resp.headers.get("Server") or ""
+                if url == self.endpoint:  # the update or graph store URL may be another
+                    self._server = resp.headers.get("Server") or ""
                 return ctype, resp.read(), dict(resp.headers)
         except urllib.error.HTTPError as exc:
             body = exc.read().decode("utf-8", "replace").strip()

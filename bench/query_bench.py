@@ -326,6 +326,8 @@ def markdown(res: dict) -> str:
               if "rdflib" in res else "every saved query with ≤ 1,000 rows: median ≤ 100 ms; "
               "without rdflib the 5× half is not measured")
     text += f"\n\nTarget ({target}): **{'met' if met else 'not met'}** on this graph."
+    if res.get("machine"):
+        text += f" Machine: {res['machine']}."
     return text
 
 

@@ -88,6 +88,8 @@ def stats(times: list[float]) -> dict:
 _DS = None  # the rdflib Dataset, loaded before forking (children share it copy-on-write)
 RDFLIB_MAX_QUADS = 4_000_000
 RDFLIB_BYTES_PER_QUAD = 2000  # measured: 415 MiB for the corpus graph's 217,613 quads
+TURNS = 7  # side_by_side: turns of each store per query
+TURN_RUNS, TURN_SECONDS = 10, 2.0  # runs per turn, at most, within this many seconds
 
 
 def _rows(store, text: str) -> int:
@@ -122,10 +124,11 @@ def bench(label: str, opener: Callable[[], object], texts: dict[str, str], runs:
 
 def _turn_server(conn, opener: Callable[[], object]) -> None:
     """One side of side_by_side: a long-lived process that holds its store and times each
-    query it is sent (warm-up, then up to 10 runs in 2 s), until it is sent None."""
+    query it is sent (warm-up, then up to TURN_RUNS runs in TURN_SECONDS), until it is
+    sent None."""
     store = opener()
     while (text := conn.recv()) is not None:
-        times, _ = timings(lambda: _rows(store, text), 10, 2.0)
+        times, _ = timings(lambda: _rows(store, text), TURN_RUNS, TURN_SECONDS)
         conn.send(statistics.median(times))
 
 
@@ -286,7 +289,8 @@ def markdown(res: dict) -> str:
             + "Times are wall clock on a machine shared with other work, so read them as "
             "upper bounds."
             + (" Where rdflib answers within the cut, the ratio is measured again with the "
-               "two stores taking turns (7 turns of up to 10 runs in 2 s each, medians): "
+               f"two stores taking turns ({TURNS} turns of up to {TURN_RUNS} runs in "
+               f"{TURN_SECONDS:.0f} s each, medians): "
                "the VM's speed swings by up to 2× between minutes, so medians taken "
                "minutes apart are not comparable." if res.get("side_by_side") else ""))
     if "dedup" in res:
@@ -448,7 +452,7 @@ def main() -> None:
                               args.timeout)
         theirs = TurnServer(lambda: _DS)
         try:
-            res["side_by_side"] = side_by_side(mine, theirs, texts, res["rdflib"], 7,
+            res["side_by_side"] = side_by_side(mine, theirs, texts, res["rdflib"], TURNS,
                                                args.timeout)
         finally:
             mine.stop()
